@@ -1,0 +1,201 @@
+package retrieval
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/summitbot/summitbot/corpus"
+)
+
+// ErrReloadRunning is returned by Reload while another reload is under way.
+var ErrReloadRunning = errors.New("a reload is already running")
+
+// LoadFunc reads the corpus to serve. It follows corpus.Load's contract: a
+// corpus with a *corpus.LoadError means some files were skipped; a nil
+// corpus means nothing can be served from it.
+type LoadFunc func() (*corpus.Corpus, error)
+
+// Engine answers from the current index and replaces it on Reload without
+// ever answering from a half-built one: a new index is built to the side
+// and swapped in atomically, and the old one is closed once the questions
+// already reading it are done.
+type Engine struct {
+	load     LoadFunc
+	embedder Embedder
+	cal      *Calibration
+	opts     Options
+	log      *slog.Logger
+
+	reloading sync.Mutex // held for the whole of a reload
+	current   atomic.Pointer[servedIndex]
+}
+
+// servedIndex counts the questions reading an index, so that a replaced
+// index is closed only when the last of them is done.
+type servedIndex struct {
+	*Index
+	readers atomic.Int64 // questions reading it, plus one while it is current
+}
+
+func (s *servedIndex) release() {
+	if s.readers.Add(-1) == 0 {
+		s.Close()
+	}
+}
+
+// NewEngine loads the corpus and builds the first index. opts.Threshold is
+// ignored: each mode's threshold comes from cal.
+func NewEngine(ctx context.Context, load LoadFunc, e Embedder, cal *Calibration, opts Options, log *slog.Logger) (*Engine, *ReloadReport, error) {
+	if opts.Mode == "" {
+		opts.Mode = Hybrid
+	}
+	eng := &Engine{load: load, embedder: e, cal: cal, opts: opts, log: log}
+	rep, err := eng.Reload(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return eng, rep, nil
+}
+
+// Close closes the current index once no question reads it any more.
+func (e *Engine) Close() error {
+	e.reloading.Lock()
+	defer e.reloading.Unlock()
+	if old := e.current.Swap(nil); old != nil {
+		old.release()
+	}
+	return nil
+}
+
+// acquire returns the current index with a reader counted; the caller
+// releases it.
+func (e *Engine) acquire() (*servedIndex, error) {
+	for {
+		s := e.current.Load()
+		if s == nil {
+			return nil, errors.New("no index is loaded")
+		}
+		if n := s.readers.Load(); n > 0 && s.readers.CompareAndSwap(n, n+1) {
+			return s, nil
+		}
+		// The index was retired between Load and the count, or another
+		// reader raced us to the counter: look again.
+	}
+}
+
+// Answer implements Answerer with an extractive answer from the current
+// index.
+func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
+	s, err := e.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer s.release()
+	opts := e.opts
+	opts.Threshold = e.cal.Threshold(opts.Mode)
+	return Extractive{Index: s.Index, Options: opts}.Answer(ctx, q)
+}
+
+// View runs f with the current index, which stays open until f returns.
+func (e *Engine) View(f func(ix *Index) error) error {
+	s, err := e.acquire()
+	if err != nil {
+		return err
+	}
+	defer s.release()
+	return f(s.Index)
+}
+
+// ReloadReport says what a reload changed.
+type ReloadReport struct {
+	Added, Removed, Changed []string // article ids
+	Articles, Chunks        int      // in the new index
+	Skipped                 []corpus.FileError
+	Took                    time.Duration
+}
+
+// Reload reads the corpus again, builds a new index to the side and swaps it
+// in. When the corpus cannot be loaded or indexed, the index being served
+// stays and the error says why; so does a reload where any file fails to
+// load. Only the first load skips bad files (listed in the report) and
+// serves the rest. A reload while another runs returns
+// ErrReloadRunning at once.
+func (e *Engine) Reload(ctx context.Context) (*ReloadReport, error) {
+	if !e.reloading.TryLock() {
+		return nil, ErrReloadRunning
+	}
+	defer e.reloading.Unlock()
+	start := time.Now()
+	c, err := e.load()
+	rep := &ReloadReport{}
+	var lerr *corpus.LoadError
+	switch {
+	case c != nil && errors.As(err, &lerr) && e.current.Load() == nil:
+		// The first load serves what it can: a bot with four articles
+		// beats no bot.
+		rep.Skipped = lerr.Files
+	case c != nil && errors.As(err, &lerr):
+		// On a reload a broken file keeps the old index serving, so that a
+		// half-edited article never silently drops out of the answers.
+		return nil, fmt.Errorf("reload: nothing changed: %w", err)
+	case err != nil:
+		return nil, fmt.Errorf("reload: %w", err)
+	case c == nil:
+		return nil, errors.New("reload: the corpus loader returned nothing")
+	}
+	ix, err := NewIndex(ctx, c, e.embedder)
+	if err != nil {
+		return nil, fmt.Errorf("reload: %w", err)
+	}
+	next := &servedIndex{Index: ix}
+	next.readers.Store(1) // the engine's own hold while it is current
+	old := e.current.Swap(next)
+	if old != nil {
+		rep.Added, rep.Removed, rep.Changed = diffArticles(old.Corpus(), c)
+		old.release()
+	} else {
+		for _, a := range c.Articles {
+			rep.Added = append(rep.Added, a.ID)
+		}
+	}
+	rep.Articles, rep.Chunks = len(c.Articles), len(c.Chunks)
+	rep.Took = time.Since(start)
+	if e.log != nil {
+		e.log.Info("index loaded", "articles", rep.Articles, "passages", rep.Chunks,
+			"added", len(rep.Added), "removed", len(rep.Removed), "changed", len(rep.Changed),
+			"skipped", len(rep.Skipped), "took", rep.Took)
+		for _, f := range rep.Skipped {
+			e.log.Warn("article skipped", "file", f.File, "reason", f.Reason)
+		}
+	}
+	return rep, nil
+}
+
+// diffArticles compares two corpora by article id and content hash.
+func diffArticles(old, cur *corpus.Corpus) (added, removed, changed []string) {
+	before := make(map[string]string, len(old.Articles))
+	for _, a := range old.Articles {
+		before[a.ID] = a.Hash
+	}
+	for _, a := range cur.Articles {
+		h, ok := before[a.ID]
+		switch {
+		case !ok:
+			added = append(added, a.ID)
+		case h != a.Hash:
+			changed = append(changed, a.ID)
+		}
+		delete(before, a.ID)
+	}
+	for id := range before {
+		removed = append(removed, id)
+	}
+	slices.Sort(removed)
+	return added, removed, changed
+}
