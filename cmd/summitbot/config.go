@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// Config is everything summitbot can be told. It is built in three layers:
+// DefaultConfig, then the YAML file given with --config (if any), then
+// environment variables, each overriding the one before. config.example.yaml
+// documents every key and its variable.
+type Config struct {
+	Corpus    CorpusConfig    `yaml:"corpus"`
+	Retrieval RetrievalConfig `yaml:"retrieval"`
+	Discord   DiscordConfig   `yaml:"discord"`
+	Log       LogConfig       `yaml:"log"`
+}
+
+// DiscordConfig is what `summitbot serve` needs to be a Discord bot.
+type DiscordConfig struct {
+	// Token is the bot token. Prefer DISCORD_TOKEN to writing it in a file.
+	// It is never logged.
+	Token string `yaml:"token"`
+	// GuildID registers the commands to one server, where they appear at
+	// once (for development); empty registers them globally.
+	GuildID string `yaml:"guild_id"`
+	// APIURL is the base of Discord's REST API; REST calls and the gateway
+	// lookup go through it (a REST proxy, or a fake Discord in tests).
+	APIURL string `yaml:"api_url"`
+	// ModeratorRoleIDs may use /reload besides members with Manage Server.
+	ModeratorRoleIDs []string `yaml:"moderator_role_ids"`
+	// AllowDMs answers mentions and questions in direct messages.
+	AllowDMs bool `yaml:"allow_dms"`
+	// QuestionsPerMinute and Burst bound each user's questions; moderators
+	// are exempt.
+	QuestionsPerMinute float64 `yaml:"questions_per_minute"`
+	Burst              int     `yaml:"burst"`
+	// ShardID and ShardCount split the bot's servers between processes.
+	ShardID    int `yaml:"shard_id"`
+	ShardCount int `yaml:"shard_count"`
+	// ShutdownGrace bounds how long answers in flight may take to finish
+	// after SIGINT or SIGTERM.
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+}
+
+// CorpusConfig says where the articles come from.
+type CorpusConfig struct {
+	// Dir is a directory of article files; empty means the articles
+	// embedded in the binary.
+	Dir string `yaml:"dir"`
+}
+
+// RetrievalConfig tunes how passages are found.
+type RetrievalConfig struct {
+	Mode        string `yaml:"mode"`        // keyword, vector or hybrid
+	Passages    int    `yaml:"passages"`    // passages an answer draws on
+	Dimensions  int    `yaml:"dimensions"`  // of the local embedder's vectors
+	Calibration string `yaml:"calibration"` // refusal thresholds file; empty means the embedded one
+}
+
+// LogConfig shapes the log, which goes to standard error.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn or error
+	Format string `yaml:"format"` // text or json
+}
+
+// DefaultConfig is the configuration with no file and no environment.
+func DefaultConfig() Config {
+	return Config{
+		Retrieval: RetrievalConfig{
+			Mode:       string(retrieval.Hybrid),
+			Passages:   retrieval.DefaultPassages,
+			Dimensions: retrieval.DefaultLocalDims,
+		},
+		Discord: DiscordConfig{
+			APIURL:             "https://discord.com/api/v10",
+			AllowDMs:           true,
+			QuestionsPerMinute: 4,
+			Burst:              3,
+			ShardCount:         1,
+			ShutdownGrace:      10 * time.Second,
+		},
+		Log: LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// LoadConfig builds the configuration from the defaults, the file at path
+// (skipped when path is empty) and the environment, then checks it.
+func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.validate()
+}
+
+// envVar binds one environment variable to one setting.
+type envVar struct {
+	name string
+	set  func(string) error
+}
+
+// env lists every environment variable summitbot reads, with the setting it
+// overrides. Keep it in step with config.example.yaml.
+func (c *Config) env() []envVar {
+	return []envVar{
+		{"SUMMITBOT_CORPUS_DIR", setString(&c.Corpus.Dir)},
+		{"SUMMITBOT_RETRIEVAL_MODE", setString(&c.Retrieval.Mode)},
+		{"SUMMITBOT_RETRIEVAL_PASSAGES", setInt(&c.Retrieval.Passages)},
+		{"SUMMITBOT_RETRIEVAL_DIMENSIONS", setInt(&c.Retrieval.Dimensions)},
+		{"SUMMITBOT_RETRIEVAL_CALIBRATION", setString(&c.Retrieval.Calibration)},
+		{"DISCORD_TOKEN", setString(&c.Discord.Token)},
+		{"SUMMITBOT_DISCORD_GUILD_ID", setString(&c.Discord.GuildID)},
+		{"SUMMITBOT_DISCORD_API_URL", setString(&c.Discord.APIURL)},
+		{"SUMMITBOT_DISCORD_MODERATOR_ROLE_IDS", setList(&c.Discord.ModeratorRoleIDs)},
+		{"SUMMITBOT_DISCORD_ALLOW_DMS", setBool(&c.Discord.AllowDMs)},
+		{"SUMMITBOT_DISCORD_QUESTIONS_PER_MINUTE", setFloat(&c.Discord.QuestionsPerMinute)},
+		{"SUMMITBOT_DISCORD_BURST", setInt(&c.Discord.Burst)},
+		{"SUMMITBOT_DISCORD_SHARD_ID", setInt(&c.Discord.ShardID)},
+		{"SUMMITBOT_DISCORD_SHARD_COUNT", setInt(&c.Discord.ShardCount)},
+		{"SUMMITBOT_DISCORD_SHUTDOWN_GRACE", setDuration(&c.Discord.ShutdownGrace)},
+		{"SUMMITBOT_LOG_LEVEL", setString(&c.Log.Level)},
+		{"SUMMITBOT_LOG_FORMAT", setString(&c.Log.Format)},
+	}
+}
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	for _, v := range c.env() {
+		s := getenv(v.name)
+		if s == "" {
+			continue
+		}
+		if err := v.set(s); err != nil {
+			return fmt.Errorf("config: %s: %w", v.name, err)
+		}
+	}
+	return nil
+}
+
+func setString(p *string) func(string) error {
+	return func(s string) error { *p = s; return nil }
+}
+
+func setInt(p *int) func(string) error {
+	return func(s string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", s)
+		}
+		*p = n
+		return nil
+	}
+}
+
+func setBool(p *bool) func(string) error {
+	return func(s string) error {
+		b, err := strconv.ParseBool(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", s)
+		}
+		*p = b
+		return nil
+	}
+}
+
+func setFloat(p *float64) func(string) error {
+	return func(s string) error {
+		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		*p = f
+		return nil
+	}
+}
+
+func setDuration(p *time.Duration) func(string) error {
+	return func(s string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 10s", s)
+		}
+		*p = d
+		return nil
+	}
+}
+
+// setList reads a comma-separated list.
+func setList(p *[]string) func(string) error {
+	return func(s string) error {
+		*p = nil
+		for _, f := range strings.Split(s, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				*p = append(*p, f)
+			}
+		}
+		return nil
+	}
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if _, err := retrieval.ParseMode(c.Retrieval.Mode); err != nil {
+		errs = append(errs, fmt.Errorf("retrieval.mode: %w", err))
+	}
+	if c.Retrieval.Passages < 1 || c.Retrieval.Passages > 50 {
+		errs = append(errs, fmt.Errorf("retrieval.passages: %d is not between 1 and 50", c.Retrieval.Passages))
+	}
+	if c.Retrieval.Dimensions < 64 || c.Retrieval.Dimensions > 65536 {
+		errs = append(errs, fmt.Errorf("retrieval.dimensions: %d is not between 64 and 65536", c.Retrieval.Dimensions))
+	}
+	d := c.Discord
+	if d.QuestionsPerMinute <= 0 || d.Burst < 1 {
+		errs = append(errs, fmt.Errorf("discord: questions_per_minute must be above 0 and burst at least 1"))
+	}
+	if d.ShardCount < 1 || d.ShardID < 0 || d.ShardID >= d.ShardCount {
+		errs = append(errs, fmt.Errorf("discord: shard_id %d must be from 0 to shard_count-1 (shard_count %d)", d.ShardID, d.ShardCount))
+	}
+	if d.ShutdownGrace <= 0 {
+		errs = append(errs, fmt.Errorf("discord.shutdown_grace: must be above 0"))
+	}
+	if _, err := parseLevel(c.Log.Level); err != nil {
+		errs = append(errs, fmt.Errorf("log.level: %w", err))
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", c.Log.Format))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("%q is not debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// newLogger returns the logger the configuration asks for, writing to w.
+func (c *Config) newLogger(w io.Writer) *slog.Logger {
+	level, _ := parseLevel(c.Log.Level) // validated
+	opts := &slog.HandlerOptions{Level: level}
+	if c.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
