@@ -1,0 +1,44 @@
+package corpus_test
+
+import (
+	"testing"
+
+	"github.com/summitbot/summitbot/corpus"
+)
+
+// FuzzChunkArticle chunks the real articles with arbitrary sizes and
+// overlaps: every chunk must hold whole sentences, verbatim, in order, and
+// every sentence must land in some chunk.
+func FuzzChunkArticle(f *testing.F) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range [][2]int{{3, 1}, {0, 0}, {1, 5}, {-4, -2}, {1000, 999}, {2, 2}} {
+		for i := range c.Articles {
+			f.Add(i, s[0], s[1])
+		}
+	}
+	f.Fuzz(func(t *testing.T, article, size, overlap int) {
+		if article < 0 || article >= len(c.Articles) || size > 1<<16 {
+			return
+		}
+		a := c.Articles[article]
+		chunks := corpus.ChunkArticle(a, size, overlap)
+		checkSpans(t, a, chunks)
+		covered := make(map[corpus.Span]bool)
+		for i, ch := range chunks {
+			if ch.Text != a.Text[ch.Start:ch.End] || ch.ArticleID != a.ID || ch.Ordinal != i {
+				t.Fatalf("chunk %d (%s) is not verbatim or misnumbered", i, ch.ID)
+			}
+			for _, s := range ch.Sentences {
+				covered[s] = true
+			}
+		}
+		for _, s := range a.Sentences {
+			if !covered[s] {
+				t.Fatalf("size %d overlap %d: sentence at %d is in no chunk", size, overlap, s.Start)
+			}
+		}
+	})
+}
