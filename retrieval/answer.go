@@ -26,7 +26,7 @@ type Answer struct {
 	Question  string     `json:"question"`
 	Answer    string     `json:"answer"`
 	Refused   bool       `json:"refused"`
-	Mode      string     `json:"mode"`      // how the answer was written: "extractive"
+	Mode      string     `json:"mode"`      // how the answer was written: "extractive" or "generated"
 	Retrieval Mode       `json:"retrieval"` // which retrievers found the passages
 	Kind      Kind       `json:"kind"`      // what sort of answer the question asks for
 	Searched  string     `json:"searched,omitempty"`
@@ -36,6 +36,11 @@ type Answer struct {
 	Citations []Citation `json:"citations"`
 	Sources   int        `json:"sources"` // distinct articles cited
 	Timings   Timings    `json:"timings"`
+
+	// Set only when a model is configured (see Generative).
+	Model   string    `json:"model,omitempty"`   // the model that wrote a generated answer
+	Note    string    `json:"note,omitempty"`    // why a model's answer was not used, or was trimmed
+	Dropped []Dropped `json:"dropped,omitempty"` // what verification removed from a generated answer
 }
 
 // Sentence is one sentence of an answer and the citations behind it.
@@ -43,6 +48,12 @@ type Sentence struct {
 	Text      string `json:"text"`
 	Citations []int  `json:"citations"` // citation numbers, 1-based
 	Sources   int    `json:"sources"`   // distinct articles that report it
+	// Support says, for a generated sentence, how each cited passage backs
+	// it; see Generative.
+	Support []Support `json:"support,omitempty"`
+	// Gap marks a generated sentence that says the passages do not answer
+	// (part of) the question: it cites nothing because it claims nothing.
+	Gap bool `json:"gap,omitempty"`
 }
 
 // Citation is what one [n] marker points to: a passage of an article,
@@ -62,8 +73,9 @@ type Citation struct {
 
 // Timings says where the time of one answer went.
 type Timings struct {
-	Retrieval time.Duration `json:"retrieval_ns"`
-	Total     time.Duration `json:"total_ns"`
+	Retrieval  time.Duration `json:"retrieval_ns"`
+	Generation time.Duration `json:"generation_ns,omitempty"` // waiting for the model
+	Total      time.Duration `json:"total_ns"`
 }
 
 // Errors for questions that cannot be asked. Front ends map them to a short
@@ -124,11 +136,18 @@ type candidate struct {
 
 // Answer implements Answerer.
 func (e Extractive) Answer(ctx context.Context, q Question) (*Answer, error) {
+	ans, _, err := e.answer(ctx, q)
+	return ans, err
+}
+
+// answer is Answer that also returns the passages retrieval found, which a
+// generated answer is written from.
+func (e Extractive) answer(ctx context.Context, q Question) (*Answer, []Passage, error) {
 	start := time.Now()
 	ix := e.Index
 	text, err := CleanQuestion(q.Text)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opt := e.Options
 	if opt.Mode == "" {
@@ -159,11 +178,11 @@ func (e Extractive) Answer(ctx context.Context, q Question) (*Answer, error) {
 	expanded := ix.expand(query)
 	qvec, err := ix.embed(ctx, expanded)
 	if err != nil {
-		return nil, fmt.Errorf("answer %q: %w", text, err)
+		return nil, nil, fmt.Errorf("answer %q: %w", text, err)
 	}
 	passages, err := ix.search(ctx, query, expanded, qvec, opt.Passages, opt.Mode)
 	if err != nil {
-		return nil, fmt.Errorf("answer %q: %w", text, err)
+		return nil, nil, fmt.Errorf("answer %q: %w", text, err)
 	}
 	ans.Timings.Retrieval = time.Since(start)
 
@@ -201,7 +220,7 @@ func (e Extractive) Answer(ctx context.Context, q Question) (*Answer, error) {
 		ans.Refused = true
 		ans.Answer = RefusalText
 		ans.Timings.Total = time.Since(start)
-		return ans, nil
+		return ans, passages, nil
 	}
 	slices.SortStableFunc(cands, func(a, b candidate) int {
 		switch {
@@ -225,7 +244,7 @@ func (e Extractive) Answer(ctx context.Context, q Question) (*Answer, error) {
 	}
 	ix.cite(ans, chosen)
 	ans.Timings.Total = time.Since(start)
-	return ans, nil
+	return ans, passages, nil
 }
 
 // scoreWeights weigh what makes a sentence a good answer: how much of the

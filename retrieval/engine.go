@@ -34,6 +34,7 @@ type Engine struct {
 
 	reloading sync.Mutex // held for the whole of a reload
 	current   atomic.Pointer[servedIndex]
+	model     atomic.Pointer[Generative] // when set, answers are written by a model
 }
 
 // servedIndex counts the questions reading an index, so that a replaced
@@ -89,9 +90,16 @@ func (e *Engine) acquire() (*servedIndex, error) {
 	}
 }
 
-// Answer implements Answerer with an extractive answer from the current
-// index.
+// Answer implements Answerer with an answer from the current index:
+// extractive, or written by the model set with UseModel.
 func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
+	return e.AnswerStream(ctx, q, nil)
+}
+
+// AnswerStream is Answer that calls partial with a generated answer's text
+// as the model writes it (see PartialFunc). Extractive answers, refusals and
+// fallbacks never call it.
+func (e *Engine) AnswerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
 	s, err := e.acquire()
 	if err != nil {
 		return nil, err
@@ -99,7 +107,23 @@ func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
 	defer s.release()
 	opts := e.opts
 	opts.Threshold = e.cal.Threshold(opts.Mode)
+	if g := e.model.Load(); g != nil {
+		gen := *g
+		gen.Index, gen.Options = s.Index, opts
+		return gen.AnswerStream(ctx, q, partial)
+	}
 	return Extractive{Index: s.Index, Options: opts}.Answer(ctx, q)
+}
+
+// UseModel makes the engine write answers with g's Generator (its Index
+// and Options are the engine's, filled per question); nil goes back to
+// extractive answers. It is safe to call while questions are answered.
+func (e *Engine) UseModel(g *Generative) {
+	if g != nil {
+		c := *g // later changes to the caller's value do not race with answers
+		g = &c
+	}
+	e.model.Store(g)
 }
 
 // View runs f with the current index, which stays open until f returns.
