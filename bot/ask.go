@@ -1,0 +1,327 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// Embed colours: answered, and refused for want of a source.
+const (
+	colourAnswer  = 0x2b6cb0
+	colourRefused = 0x718096
+)
+
+// ask answers /ask: a deferred acknowledgement at once, then the answer as
+// an edit of it.
+func (b *Bot) ask(in *interaction, raw string) error {
+	q := stripMentions(raw)
+	if p := questionProblem(q, "Type it after /ask, for example `/ask question: How long did the talks last?`"); p != "" {
+		in.outcome = "invalid_question"
+		_, err := in.send(text(p, true))
+		return err
+	}
+	q, _ = retrieval.CleanQuestion(q)
+	if wait := b.rateLimit(in.user().ID, b.isModerator(in.i.Member)); wait > 0 {
+		in.outcome = "rate_limited"
+		_, err := in.send(text(rateLimitText(wait), true))
+		return err
+	}
+	if err := in.deferReply(false); err != nil {
+		return err
+	}
+	a, err := b.answerQuestion(in.ctx, q, "")
+	if err != nil {
+		return err
+	}
+	key := in.i.ID
+	b.answers.add(key, q, a)
+	msg, err := in.send(b.answerMessage(key, q, a))
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		b.answers.setMessage(key, msg.ID)
+	}
+	in.outcome = outcomeOf(a)
+	return nil
+}
+
+func outcomeOf(a *retrieval.Answer) string {
+	if a.Refused {
+		return "refused"
+	}
+	return "answered"
+}
+
+// rateLimit takes one question from user's allowance and returns 0, or how
+// long until they may ask again. Moderators are not limited.
+func (b *Bot) rateLimit(user string, moderator bool) time.Duration {
+	if moderator {
+		return 0
+	}
+	return b.limiter.wait(user, time.Now())
+}
+
+// mentionPattern finds user, role and channel mentions and @everyone/@here.
+var mentionPattern = regexp.MustCompile(`<@[!&]?\d+>|<#\d+>|@everyone\b|@here\b`)
+
+// stripMentions removes mentions from a question: they are how it was
+// addressed, not what it asks, and must never be echoed as pings.
+func stripMentions(s string) string {
+	return mentionPattern.ReplaceAllString(s, " ")
+}
+
+// answerMessage shows an answer: the question as the title, the answer with
+// its [n] markers, the numbered sources, a footer saying how it was
+// answered, and the buttons.
+func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
+	articles := 0
+	b.engine.View(func(ix *retrieval.Index) error {
+		articles = len(ix.Corpus().Articles)
+		return nil
+	})
+	e := &discordgo.MessageEmbed{
+		Title:  trimText(escapeMarkdown(question), maxEmbedTitle),
+		Color:  colourAnswer,
+		Footer: &discordgo.MessageEmbedFooter{Text: footerText(a, articles)},
+	}
+	if a.Refused {
+		e.Color = colourRefused
+	}
+	e.Fields = sourceFields(a.Citations)
+	// The answer gets what the other parts leave of the 6,000 characters.
+	room := maxEmbedsTotal - embedLength(e)
+	e.Description = trimText(escapeMarkdown(a.Answer), min(maxEmbedDescription, room))
+	return message{embeds: []*discordgo.MessageEmbed{e}, components: answerButtons(key, a)}
+}
+
+// footerText says how the answer was written and how many sources agree.
+func footerText(a *retrieval.Answer, articles int) string {
+	how := "offline extractive"
+	if a.Mode == "generated" && a.Model != "" {
+		how = "written by " + a.Model
+	}
+	if a.Refused {
+		return how + " · no source covers this"
+	}
+	agree := a.Sources
+	if len(a.Sentences) > 0 {
+		agree = a.Sentences[0].Sources
+	}
+	if articles > 0 {
+		return fmt.Sprintf("%s · %d of %d sources agree", how, agree, articles)
+	}
+	return fmt.Sprintf("%s · %d sources agree", how, agree)
+}
+
+// sourceFields lists the cited articles, each with its [n] numbers, title,
+// publisher and date, in fields of at most 1,024 characters.
+func sourceFields(cits []retrieval.Citation) []*discordgo.MessageEmbedField {
+	type source struct {
+		nums []string
+		c    retrieval.Citation
+	}
+	var order []*source
+	byArticle := map[string]*source{}
+	for _, c := range cits {
+		s := byArticle[c.Source]
+		if s == nil {
+			s = &source{c: c}
+			byArticle[c.Source] = s
+			order = append(order, s)
+		}
+		s.nums = append(s.nums, fmt.Sprintf("[%d]", c.N))
+	}
+	var fields []*discordgo.MessageEmbedField
+	var b strings.Builder
+	flush := func() {
+		if b.Len() == 0 {
+			return
+		}
+		name := "Sources"
+		if len(fields) > 0 {
+			name = "Sources (continued)"
+		}
+		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: b.String()})
+		b.Reset()
+	}
+	for _, s := range order {
+		line := trimText(fmt.Sprintf("**%s** %s%s", strings.Join(s.nums, " "),
+			escapeMarkdown(s.c.Title), escapeMarkdown(byline(s.c.Publisher, s.c.Date))), maxFieldValue/2)
+		if b.Len() > 0 && utf8.RuneCountInString(b.String())+1+utf8.RuneCountInString(line) > maxFieldValue {
+			flush()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	flush()
+	return fields
+}
+
+// byline formats publisher and date as " — Reuters, 2023-09-13", leaving
+// out what is unknown.
+func byline(publisher, date string) string {
+	var parts []string
+	for _, p := range []string{publisher, date} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " — " + strings.Join(parts, ", ")
+}
+
+// Button custom ids: a verb and the answer's key.
+const (
+	buttonPassages = "passages"
+	buttonVoteUp   = "up"
+	buttonVoteDown = "down"
+)
+
+// answerButtons are Show passages (when there are any) and 👍 / 👎.
+func answerButtons(key string, a *retrieval.Answer) []discordgo.MessageComponent {
+	var row []discordgo.MessageComponent
+	if len(a.Citations) > 0 {
+		row = append(row, discordgo.Button{
+			Label: "Show passages", Style: discordgo.SecondaryButton, CustomID: buttonPassages + ":" + key,
+		})
+	}
+	row = append(row,
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteUp + ":" + key},
+		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteDown + ":" + key},
+	)
+	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
+}
+
+// button answers a press of one of the answer's buttons.
+func (b *Bot) button(in *interaction, customID string) error {
+	verb, key, _ := strings.Cut(customID, ":")
+	switch verb {
+	case buttonPassages:
+		return b.showPassages(in, key)
+	case buttonVoteUp, buttonVoteDown:
+		return b.vote(in, key, verb == buttonVoteUp)
+	}
+	in.outcome = "unknown_button"
+	_, err := in.send(text("That button no longer does anything; ask again with /ask.", true))
+	return err
+}
+
+// forgottenText answers a button under an answer the bot no longer keeps.
+const forgottenText = "I no longer remember that answer (I keep only recent ones, and none across restarts). Ask again with /ask."
+
+// showPassages answers Show passages with an ephemeral message quoting the
+// passage behind each [n], the sentence the answer uses in bold.
+func (b *Bot) showPassages(in *interaction, key string) error {
+	_, a, ok := b.answers.get(key)
+	if !ok {
+		in.outcome = "forgotten"
+		_, err := in.send(text(forgottenText, true))
+		return err
+	}
+	in.outcome = "passages"
+	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{passagesEmbed(a.Citations)}, ephemeral: true})
+	return err
+}
+
+// passagesEmbed quotes each citation's passage in a field of its own,
+// sharing the embed's 6,000 characters fairly.
+func passagesEmbed(cits []retrieval.Citation) *discordgo.MessageEmbed {
+	e := &discordgo.MessageEmbed{Title: "The passages behind the answer", Color: colourAnswer}
+	if len(cits) == 0 {
+		e.Description = "This answer cites no passage."
+		return e
+	}
+	cits = cits[:min(len(cits), maxEmbedFields)]
+	names := make([]string, len(cits))
+	used := utf8.RuneCountInString(e.Title)
+	for i, c := range cits {
+		names[i] = trimText(fmt.Sprintf("[%d] %s%s", c.N, c.Title, byline(c.Publisher, c.Date)), maxFieldName)
+		used += utf8.RuneCountInString(names[i])
+	}
+	room := min(maxFieldValue, (maxEmbedsTotal-used-50)/len(cits))
+	for i, c := range cits {
+		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{Name: names[i], Value: quotePassage(c, room)})
+	}
+	return e
+}
+
+// quotePassage shows a passage with the quoted sentence in bold, within
+// room characters; when it does not fit, the bold sentence comes first.
+func quotePassage(c retrieval.Citation, room int) string {
+	before, after, found := "", "", false
+	if c.Quote != "" {
+		before, after, found = strings.Cut(c.Text, c.Quote)
+	}
+	if !found {
+		return trimText(escapeMarkdown(c.Text), room)
+	}
+	quote := "**" + escapeMarkdown(c.Quote) + "**"
+	full := escapeMarkdown(before) + quote + escapeMarkdown(after)
+	if utf8.RuneCountInString(full) <= room {
+		return full
+	}
+	head := quote
+	if strings.TrimSpace(before) != "" {
+		head = "… " + quote
+	}
+	if utf8.RuneCountInString(head) > room {
+		return trimText(escapeMarkdown(c.Quote), room)
+	}
+	return trimText(head+escapeMarkdown(after), room)
+}
+
+// vote counts a 👍 or 👎, once per user and answer.
+func (b *Bot) vote(in *interaction, key string, up bool) error {
+	user := in.user().ID
+	res, question := b.answers.vote(key, user, up)
+	switch res {
+	case voteUnknownAnswer:
+		in.outcome = "forgotten"
+		_, err := in.send(text(forgottenText, true))
+		return err
+	case voteRepeated:
+		in.outcome = "vote_repeated"
+		_, err := in.send(text("You've already given feedback on this answer — thank you!", true))
+		return err
+	}
+	if up {
+		b.votesUp.Add(1)
+	} else {
+		b.votesDown.Add(1)
+	}
+	up64, down64 := b.Feedback()
+	in.outcome = "voted"
+	b.log.Info("feedback", "answer", key, "user", user, "guild", in.i.GuildID, "helpful", up,
+		"question", question, "votes_up", up64, "votes_down", down64)
+	_, err := in.send(text("Thanks for the feedback!", true))
+	return err
+}
+
+// answerQuestion answers q, with ctxQuestion as the earlier question of the
+// conversation, when a slot in answering is free.
+func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string) (*retrieval.Answer, error) {
+	select {
+	case b.answering <- struct{}{}:
+		defer func() { <-b.answering }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("answer %q: waiting for a free slot: %w", q, ctx.Err())
+	}
+	a, err := b.engine.Answer(ctx, retrieval.Question{Text: q, Context: ctxQuestion})
+	if err != nil {
+		return nil, fmt.Errorf("answer %q: %w", q, err)
+	}
+	return a, nil
+}

@@ -1,0 +1,339 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// Engine is what the bot answers from; *retrieval.Engine implements it.
+type Engine interface {
+	// Answer answers one question from the current index.
+	Answer(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error)
+	// Reload rebuilds the index to the side and swaps it in, or keeps the
+	// old one and says why; retrieval.ErrReloadRunning when one is running.
+	Reload(ctx context.Context) (*retrieval.ReloadReport, error)
+	// View runs f with the current index.
+	View(f func(ix *retrieval.Index) error) error
+}
+
+// Config is what the bot needs besides its engine. cmd/summitbot fills it
+// from the discord section of its configuration.
+type Config struct {
+	// Token is the bot token, with or without the "Bot " prefix. It is never
+	// logged.
+	Token string
+	// APIURL is the base of Discord's REST API (DefaultAPIURL when empty);
+	// every REST call and the gateway lookup go through it.
+	APIURL string
+	// Transport carries the HTTP requests; nil means a clone of
+	// http.DefaultTransport that the bot closes when Run ends.
+	Transport http.RoundTripper
+	// GuildID registers the commands to one server; empty registers them
+	// globally.
+	GuildID string
+	// ModeratorRoleIDs may /reload, besides members with Manage Server.
+	ModeratorRoleIDs []string
+	// AllowDMs answers commands and messages in direct messages.
+	AllowDMs bool
+	// QuestionsPerMinute and Burst bound each user's questions (defaults 4
+	// and 3); moderators are exempt.
+	QuestionsPerMinute float64
+	Burst              int
+	// ShardID and ShardCount split the bot's servers between processes.
+	ShardID, ShardCount int
+	// ShutdownGrace bounds how long answers in flight may take once Run's
+	// context is cancelled (default 10 s).
+	ShutdownGrace time.Duration
+}
+
+// Bot is a running Discord bot. Make one with New and call Run once.
+type Bot struct {
+	cfg     Config
+	engine  Engine
+	log     *slog.Logger
+	limiter *userLimiter
+	answers *answerStore
+	// moderators holds ModeratorRoleIDs.
+	moderators map[string]bool
+
+	votesUp, votesDown atomic.Int64
+
+	// answering bounds the answers worked out at once to the CPUs, so that
+	// a burst of questions cannot starve the acknowledgements Discord
+	// wants within 3 s: an acknowledgement is one short request, an answer
+	// is CPU work.
+	answering chan struct{}
+
+	// workCtx is what handlers run under; it ends when the shutdown grace
+	// period does, not when Run's context does, so that answers in flight
+	// can finish.
+	workCtx    context.Context
+	cancelWork context.CancelFunc
+
+	mu       sync.Mutex
+	closing  bool           // no new work is taken
+	inflight sync.WaitGroup // handlers running; Add only under mu while !closing
+	appID    string         // from READY
+	userID   string         // the bot user, from READY
+	ran      bool
+
+	ready chan struct{} // closed once the commands are registered
+}
+
+// answerStoreSize is how many answers keep working buttons and thread
+// context.
+const answerStoreSize = 2000
+
+// New checks cfg and returns a bot that answers from engine and logs to log.
+func New(cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
+	if strings.TrimSpace(strings.TrimPrefix(cfg.Token, "Bot ")) == "" {
+		return nil, errors.New("bot: no Discord bot token")
+	}
+	if engine == nil {
+		return nil, errors.New("bot: no engine")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.QuestionsPerMinute <= 0 {
+		cfg.QuestionsPerMinute = 4
+	}
+	if cfg.Burst < 1 {
+		cfg.Burst = 3
+	}
+	if cfg.ShardCount < 1 {
+		cfg.ShardCount = 1
+	}
+	if cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+		return nil, fmt.Errorf("bot: shard id %d is not below shard count %d", cfg.ShardID, cfg.ShardCount)
+	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 10 * time.Second
+	}
+	b := &Bot{
+		cfg:        cfg,
+		engine:     engine,
+		log:        log,
+		limiter:    newUserLimiter(cfg.QuestionsPerMinute, cfg.Burst),
+		answers:    newAnswerStore(answerStoreSize),
+		moderators: make(map[string]bool),
+		ready:      make(chan struct{}),
+		answering:  make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	for _, id := range cfg.ModeratorRoleIDs {
+		b.moderators[id] = true
+	}
+	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// Ready is closed once Run has connected and registered the commands.
+func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+// Feedback returns the 👍 and 👎 votes counted since the bot started.
+func (b *Bot) Feedback() (up, down int64) { return b.votesUp.Load(), b.votesDown.Load() }
+
+// Run connects to Discord, registers the commands with one bulk overwrite,
+// and answers until ctx is cancelled. Then it stops taking new work, waits
+// up to the shutdown grace period for answers in flight, closes the gateway
+// and returns nil. It returns an error when it cannot connect or register.
+func (b *Bot) Run(ctx context.Context) error {
+	b.mu.Lock()
+	if b.ran {
+		b.mu.Unlock()
+		return errors.New("bot: Run called twice")
+	}
+	b.ran = true
+	b.mu.Unlock()
+	defer b.cancelWork()
+
+	s, closeIdle, err := b.newSession()
+	if err != nil {
+		return err
+	}
+	defer closeIdle()
+
+	// discordgo's Open reads READY itself; with SyncEvents the handler has
+	// run by the time Open returns.
+	if err := s.Open(); err != nil {
+		b.stop()
+		return fmt.Errorf("bot: connect to the Discord gateway: %w", err)
+	}
+	b.mu.Lock()
+	appID, userID := b.appID, b.userID
+	b.mu.Unlock()
+
+	regCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.AllowDMs), discordgo.WithContext(regCtx))
+	cancel()
+	if err != nil {
+		b.stop()
+		b.closeSession(s)
+		if ctx.Err() != nil {
+			return nil // asked to stop while registering
+		}
+		return fmt.Errorf("bot: register commands: %w", err)
+	}
+	scope := "global"
+	if b.cfg.GuildID != "" {
+		scope = "guild " + b.cfg.GuildID
+	}
+	b.log.Info("discord bot ready", "application", appID, "user", userID, "commands", len(cmds),
+		"scope", scope, "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)
+	close(b.ready)
+
+	<-ctx.Done()
+	b.stop()
+	b.log.Info("discord bot stopping; new interactions are turned away", "grace", b.cfg.ShutdownGrace)
+	b.drain()
+	b.closeSession(s)
+	b.log.Info("discord bot stopped")
+	return nil
+}
+
+// newSession makes a discordgo session that reaches Discord through
+// APIURL. closeIdle releases the transport's connections if the bot made it.
+func (b *Bot) newSession() (*discordgo.Session, func(), error) {
+	token := strings.TrimSpace(b.cfg.Token)
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bot: new session: %w", err)
+	}
+	next, closeIdle := b.cfg.Transport, func() {}
+	if next == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Answers to many interactions go out at once.
+		t.MaxIdleConnsPerHost = 32
+		next, closeIdle = t, t.CloseIdleConnections
+	}
+	rt, err := APITransport(b.cfg.APIURL, next)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bot: %w", err)
+	}
+	s.Client = &http.Client{Transport: rt, Timeout: 30 * time.Second}
+	s.ShardID, s.ShardCount = b.cfg.ShardID, b.cfg.ShardCount
+	// Slash commands need no intent; mentions and DMs arrive with their
+	// content without the privileged message content intent.
+	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	// Handlers run in discordgo's read loop, so that each one can be
+	// counted before its goroutine starts (see spawn).
+	s.SyncEvents = true
+	s.AddHandler(b.onReady)
+	s.AddHandler(b.onConnect)
+	s.AddHandler(b.onInteraction)
+	s.AddHandler(b.onMessage)
+	return s, closeIdle, nil
+}
+
+func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if r.User != nil {
+		b.userID = r.User.ID
+	}
+	if r.Application != nil {
+		b.appID = r.Application.ID
+	}
+	if b.appID == "" {
+		b.appID = b.userID // on Discord the two are the same
+	}
+}
+
+// onConnect closes a connection that discordgo's reconnect loop opened
+// after shutdown began: its loop, once started, does not look at Close.
+func (b *Bot) onConnect(s *discordgo.Session, _ *discordgo.Connect) {
+	b.mu.Lock()
+	closing := b.closing
+	b.mu.Unlock()
+	if closing {
+		go s.Close()
+	}
+}
+
+// botUserID returns the bot user's id.
+func (b *Bot) botUserID() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.userID
+}
+
+// spawn runs f in a goroutine counted as in flight, unless shutdown has
+// begun; it reports whether f will run.
+func (b *Bot) spawn(f func(ctx context.Context)) bool {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return false
+	}
+	b.inflight.Add(1)
+	b.mu.Unlock()
+	go func() {
+		defer b.inflight.Done()
+		f(b.workCtx)
+	}()
+	return true
+}
+
+// stop makes the bot take no new work.
+func (b *Bot) stop() {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+}
+
+// drain waits for the handlers in flight, up to the grace period; then it
+// cancels them and waits a little more for them to notice.
+func (b *Bot) drain() {
+	done := make(chan struct{})
+	go func() {
+		b.inflight.Wait()
+		close(done)
+	}()
+	grace := time.NewTimer(b.cfg.ShutdownGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+		return
+	case <-grace.C:
+	}
+	b.log.Warn("shutdown grace period over; cancelling answers in flight", "grace", b.cfg.ShutdownGrace)
+	b.cancelWork()
+	late := time.NewTimer(5 * time.Second)
+	defer late.Stop()
+	select {
+	case <-done:
+	case <-late.C:
+		b.log.Warn("answers still in flight after cancelling them")
+	}
+}
+
+// closeSession closes the gateway for good. discordgo's heartbeat and read
+// loops call reconnect after a failed write or read, and reconnect reads
+// ShouldReconnectOnError once; writing it under the session's lock orders
+// it before any such read that follows Close.
+func (b *Bot) closeSession(s *discordgo.Session) {
+	s.Lock()
+	s.ShouldReconnectOnError = false
+	s.Unlock()
+	if err := s.Close(); err != nil {
+		b.log.Warn("close gateway", "err", err)
+	}
+}

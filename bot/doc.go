@@ -1,0 +1,37 @@
+// Package bot is summitbot's Discord front end: slash commands, mentions
+// and threads, answered from a retrieval engine it is handed.
+//
+// # Code overview
+//
+// bot.go holds Config, the Engine interface the bot needs (answer, reload,
+// view the index; *retrieval.Engine implements it), and Bot: New checks the
+// configuration, Run opens the discordgo session through APITransport
+// (transport.go), registers the commands (commands.go) with one bulk
+// overwrite, serves until its context ends, then stops taking new work,
+// waits for answers in flight up to the shutdown grace period and closes
+// the gateway.
+//
+// Events run in discordgo's read loop (SyncEvents), which hands each to a
+// goroutine counted in a WaitGroup, so that shutdown knows what is in
+// flight. interaction.go routes interactions; ask.go answers /ask, renders
+// answers as embeds and handles their buttons (Show passages, 👍 / 👎);
+// sources.go holds /sources, /source and its autocomplete; reload.go the
+// moderators' /reload; help.go /help; mention.go questions asked by
+// mention, in DMs, in threads and in replies. reply.go sends every message
+// with allowed mentions set to none, maps failures to a short message with
+// an error id, and logs one line per interaction. limits.go keeps messages
+// inside Discord's limits, trimming at sentence boundaries and never inside
+// a [n] marker; ratelimit.go is the per-user question allowance;
+// answers.go remembers recent answers for their buttons and for thread
+// follow-ups.
+//
+// # Testing
+//
+// The tests run the real discordgo client against discordtest, a fake
+// Discord (REST and gateway) kept in this repository, and wait on the REST
+// calls it records rather than sleeping. Most share one engine over the
+// embedded articles; reload tests copy the articles to a temporary
+// directory and build their own. TestLoad sends 200 questions from 50
+// users and logs acknowledgement and answer latencies; TestMain fails the
+// run if any goroutine is left behind.
+package bot

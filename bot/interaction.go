@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+)
+
+// onInteraction runs in discordgo's read loop: it hands the interaction to
+// a counted goroutine at once, or, during shutdown, says the bot is
+// restarting.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	start := time.Now()
+	i := ic.Interaction
+	if b.spawn(func(ctx context.Context) { b.handleInteraction(ctx, s, i, start) }) {
+		return
+	}
+	if i.Type == discordgo.InteractionApplicationCommand || i.Type == discordgo.InteractionMessageComponent {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		in := &interaction{b: b, s: s, i: i, ctx: ctx, start: start}
+		in.send(text(restartingText, true))
+	}
+}
+
+// handleInteraction answers one interaction and logs how it went.
+func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, start time.Time) {
+	in := &interaction{b: b, s: s, i: i, ctx: ctx, start: start, outcome: "ok"}
+	defer in.logDone()
+	defer func() {
+		if p := recover(); p != nil {
+			in.fail(fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+
+	if i.GuildID == "" && !b.cfg.AllowDMs {
+		in.command = "dm"
+		in.outcome = "dm_disabled"
+		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			b.reportSend(in, text("I don't answer in direct messages; ask me in a server instead.", true))
+		}
+		return
+	}
+
+	var err error
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := i.ApplicationCommandData()
+		in.command = data.Name
+		switch data.Name {
+		case "ask":
+			err = b.ask(in, optionString(data.Options, "question"))
+		case "sources":
+			err = b.sources(in)
+		case "source":
+			err = b.source(in, optionString(data.Options, "id"), optionString(data.Options, "query"))
+		case "reload":
+			err = b.reload(in)
+		case "help":
+			err = b.help(in)
+		default:
+			in.outcome = "unknown_command"
+			_, err = in.send(text("I don't know that command any more; try /help.", true))
+		}
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		data := i.ApplicationCommandData()
+		in.command = data.Name + ":autocomplete"
+		err = b.autocomplete(in, data)
+	case discordgo.InteractionMessageComponent:
+		data := i.MessageComponentData()
+		in.command = "button:" + strings.SplitN(data.CustomID, ":", 2)[0]
+		err = b.button(in, data.CustomID)
+	default:
+		in.command = fmt.Sprintf("type-%d", i.Type)
+		in.outcome = "ignored"
+	}
+	if err != nil {
+		in.fail(err)
+	}
+}
+
+// reportSend sends m and turns a failure to send into a log line.
+func (b *Bot) reportSend(in *interaction, m message) {
+	if _, err := in.send(m); err != nil {
+		in.fail(err)
+	}
+}
+
+// optionString returns the string value of the named option, or "".
+func optionString(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	for _, o := range opts {
+		if o.Name == name {
+			if s, ok := o.Value.(string); ok {
+				return s
+			}
+			return fmt.Sprint(o.Value)
+		}
+	}
+	return ""
+}
+
+// isModerator reports whether the member may moderate the bot: Manage
+// Server or Administrator in the permissions Discord computed for this
+// interaction's channel, or a role listed in ModeratorRoleIDs. It is
+// checked on every call, because server admins can change who sees a
+// command.
+func (b *Bot) isModerator(m *discordgo.Member) bool {
+	if m == nil {
+		return false
+	}
+	if m.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true
+	}
+	for _, r := range m.Roles {
+		if b.moderators[r] {
+			return true
+		}
+	}
+	return false
+}

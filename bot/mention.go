@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// onMessage takes messages that mention the bot, and in DMs (when allowed)
+// every message, as questions. It runs in discordgo's read loop.
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	m := mc.Message
+	start := time.Now()
+	self := b.botUserID()
+	if m.Author == nil || m.Author.Bot || m.Author.ID == self || self == "" {
+		return
+	}
+	dm := m.GuildID == ""
+	if dm && !b.cfg.AllowDMs {
+		return
+	}
+	if !dm && !mentions(m, self) {
+		return
+	}
+	b.spawn(func(ctx context.Context) { b.handleMention(ctx, s, m, start) })
+}
+
+// mentions reports whether m mentions user.
+func mentions(m *discordgo.Message, user string) bool {
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == user {
+			return true
+		}
+	}
+	return false
+}
+
+// handleMention answers a question asked by mention, as a reply to it.
+func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discordgo.Message, start time.Time) {
+	outcome := "ok"
+	command := "mention"
+	if m.GuildID == "" {
+		command = "dm"
+	}
+	var threadOf string
+	defer func() {
+		b.log.Info("message", "message", m.ID, "user", m.Author.ID, "guild", m.GuildID, "channel", m.ChannelID,
+			"command", command, "thread_context", threadOf != "", "outcome", outcome, "latency", time.Since(start))
+	}()
+	reply := func(msg message) (*discordgo.Message, error) {
+		msg = msg.fit()
+		sent, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
+			Content:         msg.content,
+			Embeds:          msg.embeds,
+			Components:      msg.components,
+			AllowedMentions: noMentions(),
+			Reference: &discordgo.MessageReference{
+				MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
+				FailIfNotExists: ptr(false),
+			},
+		}, discordgo.WithContext(ctx))
+		if err != nil {
+			return nil, fmt.Errorf("reply to message: %w", err)
+		}
+		return sent, nil
+	}
+	fail := func(err error) {
+		id := errorID()
+		outcome = "error"
+		b.log.Error("message failed", "error_id", id, "message", m.ID, "user", m.Author.ID,
+			"guild", m.GuildID, "command", command, "err", err)
+		if _, serr := reply(text(failureText(id), false)); serr != nil {
+			b.log.Warn("could not report a failure to the user", "error_id", id, "message", m.ID, "err", serr)
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			fail(fmt.Errorf("panic: %v\n%s", p, debug.Stack()))
+		}
+	}()
+
+	q := stripMentions(m.Content)
+	if p := questionProblem(q, "Write it after the mention, for example `@summitbot How long did the talks last?`"); p != "" {
+		outcome = "invalid_question"
+		if _, err := reply(text(p, false)); err != nil {
+			fail(err)
+		}
+		return
+	}
+	q, _ = retrieval.CleanQuestion(q)
+	if wait := b.rateLimit(m.Author.ID, b.isModerator(m.Member)); wait > 0 {
+		outcome = "rate_limited"
+		if _, err := reply(text(rateLimitText(wait), false)); err != nil {
+			fail(err)
+		}
+		return
+	}
+	// A thread has the id of the message it started from; a reply points at
+	// the message it answers. Either may be one of the bot's answers, or the
+	// question behind one, whose question is then the context.
+	threadOf, _ = b.answers.questionOf(m.ChannelID)
+	if threadOf == "" && m.MessageReference != nil {
+		threadOf, _ = b.answers.questionOf(m.MessageReference.MessageID)
+	}
+	a, err := b.answerQuestion(ctx, q, threadOf)
+	if err != nil {
+		fail(err)
+		return
+	}
+	key := m.ID
+	b.answers.add(key, q, a)
+	sent, err := reply(b.answerMessage(key, q, a))
+	if err != nil {
+		fail(err)
+		return
+	}
+	b.answers.setMessage(key, m.ID)
+	b.answers.setMessage(key, sent.ID)
+	outcome = outcomeOf(a)
+}

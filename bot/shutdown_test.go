@@ -1,0 +1,103 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/bot/discordtest"
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// TestReconnect drops the gateway; the bot reconnects and answers the next
+// interaction.
+func TestReconnect(t *testing.T) {
+	t.Parallel()
+	h := start(t, sharedEngine(t))
+	h.fake.DropConnections()
+	if err := h.fake.WaitConnected(h.ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	_, _, m := h.askAndWait("Where did Putin and Kim meet?")
+	if len(m.Embeds) != 1 {
+		t.Errorf("after reconnecting: %+v, want an answer", m)
+	}
+}
+
+// blockingEngine answers only once released, and says when a question has
+// started.
+func blockingEngine(t *testing.T) (bot.Engine, chan struct{}, chan struct{}) {
+	eng := sharedEngine(t)
+	started, release := make(chan struct{}, 10), make(chan struct{})
+	return answerFunc{Engine: eng, f: func(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error) {
+		started <- struct{}{}
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return eng.Answer(ctx, q)
+	}}, started, release
+}
+
+// TestShutdownDeliversAnswerInFlight cancels Run (what SIGTERM does in
+// summitbot serve) while an answer is being worked out: the answer is
+// delivered, new interactions are turned away, then Run returns nil.
+func TestShutdownDeliversAnswerInFlight(t *testing.T) {
+	t.Parallel()
+	eng, started, release := blockingEngine(t)
+	h := start(t, eng)
+	i := h.ask("Where did Putin and Kim meet?")
+	h.callback(i)
+	<-started
+
+	h.cancel()
+	if err := h.log.waitFor(h.ctx, "discord bot stopping"); err != nil {
+		t.Fatal(err)
+	}
+	late := discordtest.SlashCommand("ask", map[string]any{"question": "Where?"})
+	h.fake.SendInteraction(late)
+	if _, r := h.callback(late); !strings.Contains(r.Data.Content, "restarting") {
+		t.Errorf("interaction during shutdown: %q, want to be told the bot is restarting", r.Data.Content)
+	}
+	close(release)
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	// Run has returned: the answer must be among the calls already.
+	var delivered bool
+	for _, c := range h.fake.Calls() {
+		if c.Method == "PATCH" && strings.Contains(c.Path, i.Token) && c.Status == 200 {
+			var m discordgo.Message
+			delivered = c.Decode(&m) == nil && len(m.Embeds) == 1
+		}
+	}
+	if !delivered {
+		t.Error("the answer in flight was not delivered before Run returned")
+	}
+}
+
+// TestShutdownGrace gives up on an answer that takes longer than the grace
+// period.
+func TestShutdownGrace(t *testing.T) {
+	t.Parallel()
+	eng, started, _ := blockingEngine(t)
+	h := start(t, eng, func(c *bot.Config) { c.ShutdownGrace = 100 * time.Millisecond })
+	i := h.ask("Where did Putin and Kim meet?")
+	h.callback(i)
+	<-started
+	begin := time.Now()
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if d := time.Since(begin); d > 5*time.Second {
+		t.Errorf("Run took %v to return with a 100ms grace period", d)
+	}
+	if !strings.Contains(h.log.String(), "grace period over") {
+		t.Errorf("the log does not say the grace period ran out")
+	}
+}
