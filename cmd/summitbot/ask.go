@@ -88,6 +88,9 @@ func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writ
 // source with the passage its marker points to.
 func printAnswer(w io.Writer, a *retrieval.Answer) {
 	fmt.Fprintln(w, a.Answer)
+	if a.Note != "" {
+		fmt.Fprintf(w, "\n(%s)\n", a.Note)
+	}
 	if a.Refused {
 		fmt.Fprintln(w, "\nRun `summitbot sources` to see the articles.")
 		return

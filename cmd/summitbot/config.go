@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -25,6 +26,9 @@ type Config struct {
 	Retrieval RetrievalConfig `yaml:"retrieval"`
 	Discord   DiscordConfig   `yaml:"discord"`
 	Log       LogConfig       `yaml:"log"`
+	Health    HealthConfig    `yaml:"health"`
+	LLM       LLMConfig       `yaml:"llm"`       // see model.go
+	Embedding EmbeddingConfig `yaml:"embedding"` // see model.go
 }
 
 // DiscordConfig is what `summitbot serve` needs to be a Discord bot.
@@ -67,6 +71,14 @@ type RetrievalConfig struct {
 	Passages    int    `yaml:"passages"`    // passages an answer draws on
 	Dimensions  int    `yaml:"dimensions"`  // of the local embedder's vectors
 	Calibration string `yaml:"calibration"` // refusal thresholds file; empty means the embedded one
+	Embedder    string `yaml:"embedder"`    // local, or openai (see EmbeddingConfig)
+}
+
+// HealthConfig is the side port for health checks and metrics.
+type HealthConfig struct {
+	// Addr is where /healthz, /readyz and /metrics listen, e.g.
+	// 127.0.0.1:8080; empty turns the port off.
+	Addr string `yaml:"addr"`
 }
 
 // LogConfig shapes the log, which goes to standard error.
@@ -82,7 +94,10 @@ func DefaultConfig() Config {
 			Mode:       string(retrieval.Hybrid),
 			Passages:   retrieval.DefaultPassages,
 			Dimensions: retrieval.DefaultLocalDims,
+			Embedder:   "local",
 		},
+		LLM:       defaultLLM(),
+		Embedding: defaultEmbedding(),
 		Discord: DiscordConfig{
 			APIURL:             "https://discord.com/api/v10",
 			AllowDMs:           true,
@@ -125,7 +140,7 @@ type envVar struct {
 // env lists every environment variable summitbot reads, with the setting it
 // overrides. Keep it in step with config.example.yaml.
 func (c *Config) env() []envVar {
-	return []envVar{
+	return append([]envVar{
 		{"SUMMITBOT_CORPUS_DIR", setString(&c.Corpus.Dir)},
 		{"SUMMITBOT_RETRIEVAL_MODE", setString(&c.Retrieval.Mode)},
 		{"SUMMITBOT_RETRIEVAL_PASSAGES", setInt(&c.Retrieval.Passages)},
@@ -141,9 +156,10 @@ func (c *Config) env() []envVar {
 		{"SUMMITBOT_DISCORD_SHARD_ID", setInt(&c.Discord.ShardID)},
 		{"SUMMITBOT_DISCORD_SHARD_COUNT", setInt(&c.Discord.ShardCount)},
 		{"SUMMITBOT_DISCORD_SHUTDOWN_GRACE", setDuration(&c.Discord.ShutdownGrace)},
+		{"SUMMITBOT_HEALTH_ADDR", setString(&c.Health.Addr)},
 		{"SUMMITBOT_LOG_LEVEL", setString(&c.Log.Level)},
 		{"SUMMITBOT_LOG_FORMAT", setString(&c.Log.Format)},
-	}
+	}, c.modelEnv()...)
 }
 
 func (c *Config) applyEnv(getenv func(string) string) error {
@@ -244,9 +260,15 @@ func (c *Config) validate() error {
 	if _, err := parseLevel(c.Log.Level); err != nil {
 		errs = append(errs, fmt.Errorf("log.level: %w", err))
 	}
+	if c.Health.Addr != "" {
+		if _, _, err := net.SplitHostPort(c.Health.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("health.addr: %w", err))
+		}
+	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		errs = append(errs, fmt.Errorf("log.format: %q is not text or json", c.Log.Format))
 	}
+	errs = append(errs, c.validateModel()...)
 	if len(errs) > 0 {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}

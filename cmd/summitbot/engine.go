@@ -18,6 +18,7 @@ type engine struct {
 	log   *slog.Logger
 	index *retrieval.Index
 	cal   *retrieval.Calibration
+	model *retrieval.Generative // nil: extractive answers
 }
 
 // loadEngine reads the configuration at path and builds the index it asks for.
@@ -35,32 +36,38 @@ func loadEngine(ctx context.Context, e *env, path string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	emb := retrieval.NewLocalEmbedder(cfg.Retrieval.Dimensions)
-	if cal.Embedder != "" && cal.Embedder != emb.Model() {
-		log.Warn("refusal thresholds were measured with another embedder; run summitbot eval --write-calibration",
-			"calibrated", cal.Embedder, "running", emb.Model())
+	emb, err := newEmbedder(cfg, e.getenv, log)
+	if err != nil {
+		return nil, err
 	}
+	warnCalibration(log, cal, emb)
 	ix, err := retrieval.NewIndex(ctx, c, emb)
 	if err != nil {
 		return nil, err
 	}
 	log.Debug("index built", "articles", len(c.Articles), "passages", len(c.Chunks), "took", ix.BuildTime())
-	return &engine{cfg: cfg, log: log, index: ix, cal: cal}, nil
+	return &engine{cfg: cfg, log: log, index: ix, cal: cal, model: newGenerative(cfg, e.getenv, log)}, nil
 }
 
 func (g *engine) Close() error { return g.index.Close() }
 
-// answerer returns the extractive answerer in the configured mode, or in
-// mode when it is not empty.
-func (g *engine) answerer(mode retrieval.Mode) retrieval.Extractive {
+// answerer returns the answerer in the configured mode, or in mode when it
+// is not empty: through the model when one is configured, else extractive.
+func (g *engine) answerer(mode retrieval.Mode) retrieval.Answerer {
 	if mode == "" {
 		mode = retrieval.Mode(g.cfg.Retrieval.Mode)
 	}
-	return retrieval.Extractive{Index: g.index, Options: retrieval.Options{
+	opts := retrieval.Options{
 		Mode:      mode,
 		Passages:  g.cfg.Retrieval.Passages,
 		Threshold: g.cal.Threshold(mode),
-	}}
+	}
+	if g.model != nil {
+		gen := *g.model
+		gen.Index, gen.Options = g.index, opts
+		return gen
+	}
+	return retrieval.Extractive{Index: g.index, Options: opts}
 }
 
 // loadCorpus reads the configured corpus. Articles that fail to load are

@@ -44,7 +44,10 @@ func commands() []command {
 	return []command{
 		{"ask", "[--json] [--mode hybrid|keyword|vector] QUESTION | -", "answer a question from the articles, with its sources", runAsk},
 		{"sources", "[--json]", "list the articles the bot answers from", runSources},
+		{"serve", "", "run the Discord bot until SIGINT or SIGTERM (token from DISCORD_TOKEN)", runServe},
+		{"index", "", "embed the articles with the configured embedding model and cache the vectors", runIndex},
 		{"eval", "[--json | --markdown] [--verbose] [--write-calibration FILE] [EVALSET.yaml]", "score answers and retrieval on the eval set", runEval},
+		{"healthcheck", "", "exit 0 if the running bot's /healthz answers (the container's health check)", runHealthcheck},
 		{"help", "", "show this help", nil},
 	}
 }

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+func TestHealthServer(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: "summitbot_test_total", Help: "a test counter"})
+	reg.MustRegister(c)
+	c.Add(3)
+	var notReady error = errors.New("gateway not connected")
+	h, err := startHealth("127.0.0.1:0", reg, func() error { return notReady }, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + h.Addr() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "gateway not connected") {
+		t.Errorf("/readyz while not ready = %d %q", code, body)
+	}
+	notReady = nil
+	if code, _ := get("/readyz"); code != 200 {
+		t.Errorf("/readyz when ready = %d", code)
+	}
+	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "summitbot_test_total 3") {
+		t.Errorf("/metrics = %d:\n%s", code, body)
+	}
+
+	// The container's health check, against this server and against none.
+	env := map[string]string{"SUMMITBOT_HEALTH_ADDR": h.Addr()}
+	if code, out, errOut := summitbot(t, env, "", "healthcheck"); code != 0 || !strings.Contains(out, "healthy") {
+		t.Errorf("healthcheck: exit %d, %q %q", code, out, errOut)
+	}
+	h.Close()
+	if code, _, errOut := summitbot(t, env, "", "healthcheck"); code != 1 || !strings.Contains(errOut, "unhealthy") {
+		t.Errorf("healthcheck with the server gone: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := summitbot(t, nil, "", "healthcheck"); code != 1 || !strings.Contains(errOut, "health.addr is not set") {
+		t.Errorf("healthcheck with no address: exit %d, %q", code, errOut)
+	}
+}

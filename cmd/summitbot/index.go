@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// runIndex embeds every passage and sentence with the configured embedding
+// model and saves the vectors in the cache file, so that `serve` and the
+// other commands start without embedding anything.
+func runIndex(ctx context.Context, e *env, args []string) error {
+	fs, cfgPath := newFlags("index", e)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return fmt.Errorf("%w: index takes no arguments, got %q", errUsage, pos[0])
+	}
+	cfg, err := LoadConfig(*cfgPath, e.getenv)
+	if err != nil {
+		return err
+	}
+	log := cfg.newLogger(e.stderr)
+	if cfg.Retrieval.Embedder != "openai" {
+		fmt.Fprintln(e.stdout, "retrieval.embedder is local: its vectors are computed at start-up in a fraction of a second; there is nothing to cache.")
+		return nil
+	}
+	c, err := loadCorpus(cfg, log)
+	if err != nil {
+		return err
+	}
+	emb, err := newEmbedder(cfg, e.getenv, log)
+	if err != nil {
+		return err
+	}
+	cached, ok := emb.(*retrieval.CachedEmbedder)
+	if !ok {
+		return fmt.Errorf("index: the %s embedder has no cache", emb.Model())
+	}
+	p := newProgress(e.stderr)
+	cached.Progress = p.update
+	start := time.Now()
+	ix, err := retrieval.NewIndex(ctx, c, cached)
+	p.finish()
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	path, _ := cachePath(cfg.Embedding.Cache)
+	st := cached.Stats()
+	fmt.Fprintf(e.stdout, "indexed %d articles (%d passages) with %s in %s: %d texts embedded, %d already cached; %d vectors in %s\n",
+		len(c.Articles), len(c.Chunks), emb.Model(), time.Since(start).Round(time.Millisecond), st.Misses, st.Hits, st.Vectors, path)
+	return nil
+}
+
+// progress shows how far embedding has got: a bar when standard error is
+// a terminal, else a plain line per batch (for logs and CI).
+type progress struct {
+	w     io.Writer
+	tty   bool
+	bar   *progressbar.ProgressBar
+	total int
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, tty: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// update reports done of total texts of one embedding call; each call
+// (the passages, then the sentences) gets its own bar.
+func (p *progress) update(done, total int) {
+	if !p.tty {
+		fmt.Fprintf(p.w, "embedding: %d/%d\n", done, total)
+		return
+	}
+	if p.bar == nil || total != p.total {
+		p.finish()
+		p.total = total
+		p.bar = progressbar.NewOptions(total,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetDescription("embedding"),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(p.w) }),
+		)
+	}
+	p.bar.Set(done)
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar = nil
+	}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	goopenai "github.com/sashabaranov/go-openai"
+
+	"github.com/summitbot/summitbot/retrieval/openai/openaitest"
+)
+
+// embeddingEnv points summitbot at a fake embedding server, with a cache
+// file of the test's own. The server's vectors are the offline embedder's
+// at its default 2048 dimensions, so answers match the offline ones.
+func embeddingEnv(t *testing.T, srv *openaitest.Server) map[string]string {
+	srv.Dims = 2048
+	return map[string]string{
+		"SUMMITBOT_RETRIEVAL_EMBEDDER":    "openai",
+		"SUMMITBOT_EMBEDDING_BASE_URL":    srv.BaseURL(),
+		"SUMMITBOT_EMBEDDING_MODEL":       "fake-embed",
+		"SUMMITBOT_EMBEDDING_BATCH_SIZE":  "32",
+		"SUMMITBOT_EMBEDDING_CACHE":       filepath.Join(t.TempDir(), "vectors.bin"),
+		"SUMMITBOT_LLM_BACKOFF":           "1ms",
+		"SUMMITBOT_LLM_MAX_BACKOFF":       "2ms",
+		"SUMMITBOT_RETRIEVAL_CALIBRATION": "",
+	}
+}
+
+func TestEvalWithOpenAIEmbedder(t *testing.T) {
+	srv := openaitest.New(t)
+	code, out, errOut := summitbot(t, embeddingEnv(t, srv), "", "eval")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+	if !reflect.DeepEqual(header, []string{"metric", "keyword", "vector", "hybrid"}) {
+		t.Errorf("header = %q\n%s", header, out)
+	}
+	if srv.EmbeddedTexts() == 0 {
+		t.Error("the fake embedding server was not used")
+	}
+	// The shipped thresholds were measured with the local embedder.
+	if !strings.Contains(errOut, "measured with another embedder") {
+		t.Errorf("no calibration warning: %s", errOut)
+	}
+}
+
+func TestIndexCommand(t *testing.T) {
+	srv := openaitest.New(t)
+	env := embeddingEnv(t, srv)
+	code, out, errOut := summitbot(t, env, "", "index")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// Standard error is not a terminal here: plain progress lines.
+	if !regexp.MustCompile(`(?m)^embedding: 32/\d+$`).MatchString(errOut) {
+		t.Errorf("no progress lines on stderr:\n%s", errOut)
+	}
+	first := srv.EmbeddedTexts()
+	if !strings.Contains(out, "indexed 5 articles") || first == 0 {
+		t.Fatalf("stdout %q, %d texts embedded", out, first)
+	}
+	// With the cache built, ask embeds only the question.
+	code, out, errOut = summitbot(t, env, "", "ask", "Where did Putin and Kim meet?")
+	if code != 0 || !strings.Contains(out, "Vostochny") {
+		t.Fatalf("ask: exit %d: %s%s", code, out, errOut)
+	}
+	if n := srv.EmbeddedTexts() - first; n != 1 {
+		t.Errorf("ask after index embedded %d texts, want 1 (the question)", n)
+	}
+	code, out, _ = summitbot(t, env, "", "index")
+	if code != 0 || !strings.Contains(out, ": 0 texts embedded") {
+		t.Errorf("second index: exit %d, %q", code, out)
+	}
+	// With the local embedder there is nothing to do.
+	if code, out, _ := summitbot(t, nil, "", "index"); code != 0 || !strings.Contains(out, "nothing to cache") {
+		t.Errorf("local index: exit %d, %q", code, out)
+	}
+}
+
+func TestAskWithModel(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.Chat = func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+		user := req.Messages[1].Content
+		m := regexp.MustCompile(`<passage n="(\d+)"[^>]*>\n[^<]*40 seconds`).FindStringSubmatch(user)
+		if m == nil {
+			openaitest.WriteReply(w, req, "NOT IN PASSAGES")
+			return
+		}
+		openaitest.WriteReply(w, req, "The handshake lasted around 40 seconds ["+m[1]+"]. They met on the Moon [1].")
+	}
+	env := map[string]string{
+		"SUMMITBOT_LLM_BASE_URL": srv.BaseURL(),
+		"SUMMITBOT_LLM_MODEL":    "fake-chat",
+		"OPENAI_API_KEY":         "sk-test-secret",
+		"SUMMITBOT_LOG_LEVEL":    "debug",
+	}
+	code, out, errOut := summitbot(t, env, "", "ask", "--json", "How long did the handshake last?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Mode      string `json:"mode"`
+		Model     string `json:"model"`
+		Answer    string `json:"answer"`
+		Sentences []struct {
+			Support []struct {
+				N       int      `json:"n"`
+				Overlap float64  `json:"overlap"`
+				Facts   []string `json:"facts"`
+			} `json:"support"`
+		} `json:"sentences"`
+		Dropped []struct {
+			Kind, Text, Reason string
+		} `json:"dropped"`
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != "generated" || a.Model != "fake-chat" || len(a.Sentences) != 1 || len(a.Sentences[0].Support) != 1 ||
+		a.Sentences[0].Support[0].Facts[0] != "40" || len(a.Dropped) != 2 || !strings.Contains(a.Dropped[1].Reason, "moon") {
+		t.Errorf("answer = %+v", a)
+	}
+	if strings.Contains(errOut, "sk-test-secret") {
+		t.Error("the API key was logged")
+	}
+
+	// The model down: the extractive answer, with a note.
+	env["SUMMITBOT_LLM_BASE_URL"] = "http://127.0.0.1:1/v1"
+	env["SUMMITBOT_LLM_RETRIES"] = "0"
+	code, out, errOut = summitbot(t, env, "", "ask", "How long did the handshake last?")
+	if code != 0 || !strings.Contains(out, "40 seconds") || !strings.Contains(out, "(The model could not be reached") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
