@@ -71,6 +71,18 @@ type Citation struct {
 	Quote     string `json:"quote"` // the sentence within Text that the answer uses
 }
 
+// Byline is the cited article's publisher and date, as far as they are
+// known: "Reuters, 2023-09-13", "2023-09-13", or "".
+func (c Citation) Byline() string {
+	var parts []string
+	for _, p := range []string{c.Publisher, c.Date} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Timings says where the time of one answer went.
 type Timings struct {
 	Retrieval  time.Duration `json:"retrieval_ns"`

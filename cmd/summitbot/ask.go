@@ -97,22 +97,15 @@ func printAnswer(w io.Writer, a *retrieval.Answer) {
 	}
 	fmt.Fprintln(w, "\nSources:")
 	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %s — %s%s\n", c.N, c.Source, c.Title, byline(c.Publisher, c.Date))
+		fmt.Fprintf(w, "[%d] %s — %s%s\n", c.N, c.Source, c.Title, parenthesised(c.Byline()))
 		fmt.Fprintf(w, "    “%s”\n", c.Text)
 	}
 }
 
-// byline formats publisher and date as " (Reuters, 2023-09-13)", leaving out
-// what is unknown.
-func byline(publisher, date string) string {
-	var parts []string
-	for _, p := range []string{publisher, date} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if len(parts) == 0 {
+// parenthesised returns " (s)", or "" for an empty s.
+func parenthesised(s string) string {
+	if s == "" {
 		return ""
 	}
-	return " (" + strings.Join(parts, ", ") + ")"
+	return " (" + s + ")"
 }
