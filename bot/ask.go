@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -13,14 +14,18 @@ import (
 	"github.com/summitbot/summitbot/retrieval"
 )
 
-// Embed colours: answered, and refused for want of a source.
+// Embed colours: answered, refused for want of a source, and being
+// written by a model.
 const (
 	colourAnswer  = 0x2b6cb0
 	colourRefused = 0x718096
+	colourDraft   = 0xa0aec0
 )
 
 // ask answers /ask: a deferred acknowledgement at once, then the answer as
-// an edit of it.
+// an edit of it. While a model writes the answer, the reply is edited with
+// the text so far, marked unverified (see streamAnswer); the last edit is
+// the verified answer.
 func (b *Bot) ask(in *interaction, raw string) error {
 	q := stripMentions(raw)
 	if p := questionProblem(q, "Type it after /ask, for example `/ask question: How long did the talks last?`"); p != "" {
@@ -37,7 +42,10 @@ func (b *Bot) ask(in *interaction, raw string) error {
 	if err := in.deferReply(false); err != nil {
 		return err
 	}
-	a, err := b.answerQuestion(in.ctx, q, "")
+	a, err := b.streamAnswer(in.ctx, q, "", func(m message) error {
+		_, err := in.send(m)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -97,9 +105,14 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 		e.Color = colourRefused
 	}
 	e.Fields = sourceFields(a.Citations)
+	// Why a model's answer was not used, or was cut, goes under the answer.
+	note := ""
+	if a.Note != "" {
+		note = "\n\n*" + trimText(escapeMarkdown(a.Note), 300) + "*"
+	}
 	// The answer gets what the other parts leave of the 6,000 characters.
-	room := maxEmbedsTotal - embedLength(e)
-	e.Description = trimText(escapeMarkdown(a.Answer), min(maxEmbedDescription, room))
+	room := maxEmbedsTotal - embedLength(e) - utf8.RuneCountInString(note)
+	e.Description = trimText(escapeMarkdown(a.Answer), min(maxEmbedDescription-utf8.RuneCountInString(note), room)) + note
 	return message{embeds: []*discordgo.MessageEmbed{e}, components: answerButtons(key, a)}
 }
 
@@ -310,18 +323,86 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 	return err
 }
 
+// answerStreamer is an Engine that can show a model's answer as it is
+// written (*retrieval.Engine is one). Engines that are not answer at once.
+type answerStreamer interface {
+	AnswerStream(ctx context.Context, q retrieval.Question, partial retrieval.PartialFunc) (*retrieval.Answer, error)
+}
+
 // answerQuestion answers q, with ctxQuestion as the earlier question of the
-// conversation, when a slot in answering is free.
-func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string) (*retrieval.Answer, error) {
+// conversation, when a slot in answering is free. partial, when not nil,
+// gets a model's text as it is written (see retrieval.PartialFunc).
+func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial retrieval.PartialFunc) (*retrieval.Answer, error) {
 	select {
 	case b.answering <- struct{}{}:
-		defer func() { <-b.answering }()
 	case <-ctx.Done():
 		return nil, fmt.Errorf("answer %q: waiting for a free slot: %w", q, ctx.Err())
 	}
-	a, err := b.engine.Answer(ctx, retrieval.Question{Text: q, Context: ctxQuestion})
+	release := sync.OnceFunc(func() { <-b.answering })
+	defer release()
+	question := retrieval.Question{Text: q, Context: ctxQuestion}
+	var a *retrieval.Answer
+	var err error
+	if s, ok := b.engine.(answerStreamer); ok && partial != nil {
+		a, err = s.AnswerStream(ctx, question, func(text string) {
+			// Once the model writes, retrieval is done and the answer waits
+			// on the network, not the CPU: let another question have the
+			// slot.
+			release()
+			partial(text)
+		})
+	} else {
+		a, err = b.engine.Answer(ctx, question)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", q, err)
 	}
 	return a, nil
+}
+
+// draftFooter marks a reply that shows a model's answer as it is written.
+const draftFooter = "writing… (unverified: the answer checked against the articles replaces this)"
+
+// streamAnswer answers q like answerQuestion. When a model writes the
+// answer, show (which edits the reply) shows the text so far, at most
+// once per StreamInterval; it returns only once no such edit is in flight,
+// so that the caller's final edit is the last.
+func (b *Bot) streamAnswer(ctx context.Context, q, ctxQuestion string, show func(message) error) (*retrieval.Answer, error) {
+	every := b.cfg.StreamInterval
+	if every <= 0 {
+		every = 1500 * time.Millisecond
+	}
+	edits := startProgressEdits(ctx, every, every, show, func(draft string) message {
+		return draftMessage(q, draft)
+	}, b.log)
+	defer func() {
+		// Deferred, so that even a panic stops the edits before the
+		// failure is reported.
+		if n := edits.stop(); n > 0 {
+			b.log.Debug("answer streamed", "question", q, "edits", n)
+		}
+	}()
+	return b.answerQuestion(ctx, q, ctxQuestion, edits.update)
+}
+
+// draftMarkers are the model's [n] markers, and one it has not finished
+// writing. They number the prompt's passages, not the final citations, so
+// a draft shows none.
+var draftMarkers = regexp.MustCompile(`\s*\[\d+\]|\s*\[\d*$`)
+
+// draftMessage shows a model's answer as it is being written: the question
+// as the title, the text so far without markers, marked unverified, and no
+// buttons.
+func draftMessage(question, draft string) message {
+	text := strings.TrimSpace(draftMarkers.ReplaceAllString(draft, ""))
+	if text == "" {
+		text = "…"
+	}
+	e := &discordgo.MessageEmbed{
+		Title:       trimText(escapeMarkdown(question), maxEmbedTitle),
+		Description: trimText(escapeMarkdown(text), maxEmbedDescription),
+		Color:       colourDraft,
+		Footer:      &discordgo.MessageEmbedFooter{Text: draftFooter},
+	}
+	return message{embeds: []*discordgo.MessageEmbed{e}}
 }

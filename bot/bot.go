@@ -56,6 +56,16 @@ type Config struct {
 	// ShutdownGrace bounds how long answers in flight may take once Run's
 	// context is cancelled (default 10 s).
 	ShutdownGrace time.Duration
+	// StreamInterval is the least time between edits that show a model's
+	// answer as it is written (default 1.5 s); edits share Discord's rate
+	// limits with everything else the bot sends.
+	StreamInterval time.Duration
+	// ReloadProgressDelay is how long a /reload runs before its reply shows
+	// embedding progress (default 2 s); ReloadProgressInterval is the least
+	// time between those edits (default 1.5 s).
+	ReloadProgressDelay, ReloadProgressInterval time.Duration
+	// Metrics, when not nil, counts what the bot does (see NewMetrics).
+	Metrics *Metrics
 }
 
 // Bot is a running Discord bot. Make one with New and call Run once.
@@ -69,6 +79,9 @@ type Bot struct {
 	moderators map[string]bool
 
 	votesUp, votesDown atomic.Int64
+
+	connected atomic.Bool  // the gateway connection is up (gateway.go)
+	connects  atomic.Int64 // gateway connections made
 
 	// answering bounds the answers worked out at once to the CPUs, so that
 	// a burst of questions cannot starve the acknowledgements Discord
@@ -139,6 +152,9 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
 		b.moderators[id] = true
 	}
 	b.workCtx, b.cancelWork = context.WithCancel(context.Background())
+	if cfg.Metrics != nil {
+		cfg.Metrics.bot.Store(b)
+	}
 	return b, nil
 }
 
@@ -238,6 +254,7 @@ func (b *Bot) newSession() (*discordgo.Session, func(), error) {
 	s.SyncEvents = true
 	s.AddHandler(b.onReady)
 	s.AddHandler(b.onConnect)
+	s.AddHandler(b.onDisconnect)
 	s.AddHandler(b.onInteraction)
 	s.AddHandler(b.onMessage)
 	return s, closeIdle, nil
@@ -260,6 +277,7 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 // onConnect closes a connection that discordgo's reconnect loop opened
 // after shutdown began: its loop, once started, does not look at Close.
 func (b *Bot) onConnect(s *discordgo.Session, _ *discordgo.Connect) {
+	b.gatewayUp()
 	b.mu.Lock()
 	closing := b.closing
 	b.mu.Unlock()

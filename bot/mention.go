@@ -30,6 +30,27 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	b.spawn(func(ctx context.Context) { b.handleMention(ctx, s, m, start) })
 }
 
+// editReply replaces what the bot's reply sent says with msg.
+func editReply(ctx context.Context, s *discordgo.Session, sent *discordgo.Message, msg message) (*discordgo.Message, error) {
+	msg = msg.fit()
+	embeds, components := msg.embeds, msg.components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	edited, err := s.ChannelMessageEditComplex(&discordgo.MessageEdit{
+		ID: sent.ID, Channel: sent.ChannelID,
+		Content: &msg.content, Embeds: &embeds, Components: &components,
+		AllowedMentions: noMentions(),
+	}, discordgo.WithContext(ctx))
+	if err != nil {
+		return nil, fmt.Errorf("edit reply: %w", err)
+	}
+	return edited, nil
+}
+
 // mentions reports whether m mentions user.
 func mentions(m *discordgo.Message, user string) bool {
 	for _, u := range m.Mentions {
@@ -49,6 +70,7 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}
 	var threadOf string
 	defer func() {
+		b.cfg.Metrics.handled(command, outcome, time.Since(start))
 		b.log.Info("message", "message", m.ID, "user", m.Author.ID, "guild", m.GuildID, "channel", m.ChannelID,
 			"command", command, "thread_context", threadOf != "", "outcome", outcome, "latency", time.Since(start))
 	}()
@@ -69,12 +91,21 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		}
 		return sent, nil
 	}
+	// draft is the reply that shows a model's answer as it is written;
+	// once there is one, what follows edits it.
+	var draft *discordgo.Message
+	send := func(msg message) (*discordgo.Message, error) {
+		if draft == nil {
+			return reply(msg)
+		}
+		return editReply(ctx, s, draft, msg)
+	}
 	fail := func(err error) {
 		id := errorID()
 		outcome = "error"
 		b.log.Error("message failed", "error_id", id, "message", m.ID, "user", m.Author.ID,
 			"guild", m.GuildID, "command", command, "err", err)
-		if _, serr := reply(text(failureText(id), false)); serr != nil {
+		if _, serr := send(text(failureText(id), false)); serr != nil {
 			b.log.Warn("could not report a failure to the user", "error_id", id, "message", m.ID, "err", serr)
 		}
 	}
@@ -107,14 +138,20 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	if threadOf == "" && m.MessageReference != nil {
 		threadOf, _ = b.answers.questionOf(m.MessageReference.MessageID)
 	}
-	a, err := b.answerQuestion(ctx, q, threadOf)
+	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
+		sent, err := send(msg)
+		if err == nil && draft == nil {
+			draft = sent
+		}
+		return err
+	})
 	if err != nil {
 		fail(err)
 		return
 	}
 	key := m.ID
 	b.answers.add(key, q, a)
-	sent, err := reply(b.answerMessage(key, q, a))
+	sent, err := send(b.answerMessage(key, q, a))
 	if err != nil {
 		fail(err)
 		return

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -11,7 +12,10 @@ import (
 )
 
 // reload answers /reload for moderators: it rebuilds the index from the
-// corpus directory and says what changed, or why nothing did.
+// corpus directory and says what changed, or why nothing did. When
+// embedding new passages takes a while (an embedding model over the
+// network), the reply shows how far it has got until the report replaces
+// it.
 func (b *Bot) reload(in *interaction) error {
 	if !b.isModerator(in.i.Member) {
 		in.outcome = "forbidden"
@@ -23,7 +27,7 @@ func (b *Bot) reload(in *interaction) error {
 	}
 	user := in.user()
 	b.log.Info("reload requested", "interaction", in.i.ID, "user", user.ID, "guild", in.i.GuildID)
-	rep, err := b.engine.Reload(in.ctx)
+	rep, err := b.reloadShowingProgress(in)
 	switch {
 	case errors.Is(err, retrieval.ErrReloadRunning):
 		in.outcome = "reload_running"
@@ -40,6 +44,38 @@ func (b *Bot) reload(in *interaction) error {
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "took", rep.Took)
 	_, err = in.send(message{embeds: []*discordgo.MessageEmbed{reloadEmbed(rep)}, ephemeral: true})
 	return err
+}
+
+// reloadShowingProgress reloads, editing in's reply with the embedding
+// progress once the reload has run for ReloadProgressDelay, at most once
+// per ReloadProgressInterval. It returns once no such edit is in flight.
+func (b *Bot) reloadShowingProgress(in *interaction) (*retrieval.ReloadReport, error) {
+	delay, every := b.cfg.ReloadProgressDelay, b.cfg.ReloadProgressInterval
+	if delay <= 0 {
+		delay = 2 * time.Second
+	}
+	if every <= 0 {
+		every = 1500 * time.Millisecond
+	}
+	edits := startProgressEdits(in.ctx, delay, every, func(m message) error {
+		_, err := in.send(m)
+		return err
+	}, reloadProgressMessage, b.log)
+	defer edits.stop()
+	ctx := retrieval.WithEmbedProgress(in.ctx, func(done, total int) {
+		edits.update(fmt.Sprintf("Embedding new and changed passages and sentences: %d of %d texts embedded.", done, total))
+	})
+	return b.engine.Reload(ctx)
+}
+
+// reloadProgressMessage shows a reload under way.
+func reloadProgressMessage(progress string) message {
+	return message{embeds: []*discordgo.MessageEmbed{{
+		Title:       "Reloading…",
+		Description: progress,
+		Color:       colourDraft,
+		Footer:      &discordgo.MessageEmbedFooter{Text: "The old index answers until the new one is ready."},
+	}}, ephemeral: true}
 }
 
 // reloadEmbed reports a reload that went through.

@@ -174,6 +174,7 @@ func (in *interaction) fail(err error) {
 // logDone writes the interaction's log line.
 func (in *interaction) logDone() {
 	user := in.user()
+	in.b.cfg.Metrics.handled(in.command, in.outcome, time.Since(in.start))
 	level := slog.LevelInfo
 	if in.outcome == "error" {
 		level = slog.LevelWarn

@@ -139,8 +139,9 @@ func (c *CachedEmbedder) embed(ctx context.Context, texts []string) ([][]float32
 		return out, nil
 	}
 
+	progress := c.progress(ctx)
 	step := len(missing)
-	if b, ok := c.next.(interface{ BatchSize() int }); ok && b.BatchSize() > 0 && c.Progress != nil {
+	if b, ok := c.next.(interface{ BatchSize() int }); ok && b.BatchSize() > 0 && progress != nil {
 		step = b.BatchSize()
 	}
 	fresh := make(map[[32]byte][]float32, len(missing))
@@ -160,8 +161,8 @@ func (c *CachedEmbedder) embed(ctx context.Context, texts []string) ([][]float32
 		for k, i := range part {
 			fresh[keys[i]] = vecs[k]
 		}
-		if c.Progress != nil {
-			c.Progress(start+len(part), len(missing))
+		if progress != nil {
+			progress(start+len(part), len(missing))
 		}
 	}
 
@@ -192,6 +193,40 @@ func (c *CachedEmbedder) embed(ctx context.Context, texts []string) ([][]float32
 		c.log.Warn("embedding cache not saved", "file", c.path, "err", err)
 	}
 	return out, nil
+}
+
+// progress returns what to tell of an Embed call's progress: the Progress
+// field and the context's EmbedProgress, or nil when neither is set.
+func (c *CachedEmbedder) progress(ctx context.Context) func(done, total int) {
+	own, caller := c.Progress, EmbedProgressOf(ctx)
+	switch {
+	case own == nil:
+		return caller
+	case caller == nil:
+		return own
+	}
+	return func(done, total int) {
+		own(done, total)
+		caller(done, total)
+	}
+}
+
+type embedProgressKey struct{}
+
+// WithEmbedProgress returns ctx carrying f, which embedders that embed in
+// batches (CachedEmbedder) call as an Embed under ctx embeds the texts it
+// does not have: done of total, for that Embed call, after each batch.
+// Building an index makes two such calls (passages, then sentences), so a
+// reload can show how far it has got without the embedder knowing who
+// asked. f runs on the embedding goroutine and must not block for long.
+func WithEmbedProgress(ctx context.Context, f func(done, total int)) context.Context {
+	return context.WithValue(ctx, embedProgressKey{}, f)
+}
+
+// EmbedProgressOf returns the function WithEmbedProgress put in ctx, or nil.
+func EmbedProgressOf(ctx context.Context) func(done, total int) {
+	f, _ := ctx.Value(embedProgressKey{}).(func(done, total int))
+	return f
 }
 
 // EmbedQuery implements QueryEmbedder: a question's vector comes from the

@@ -35,6 +35,36 @@ type Engine struct {
 	reloading sync.Mutex // held for the whole of a reload
 	current   atomic.Pointer[servedIndex]
 	model     atomic.Pointer[Generative] // when set, answers are written by a model
+	observer  atomic.Pointer[Observer]
+}
+
+// Observer hears what an Engine did, so that a front end can keep metrics
+// without retrieval importing a metrics library. Its methods are called on
+// the goroutine that answered or reloaded, so they must be quick.
+type Observer interface {
+	// Answered is called after every Answer and AnswerStream; a is nil
+	// when err is not.
+	Answered(a *Answer, err error)
+	// Reloaded is called after every Reload that UseObserver saw, failed
+	// ones and ErrReloadRunning included; rep is nil when err is not.
+	Reloaded(rep *ReloadReport, err error)
+}
+
+// UseObserver makes the engine tell o what it does from now on; nil stops.
+// It is safe to call while questions are answered.
+func (e *Engine) UseObserver(o Observer) {
+	if o == nil {
+		e.observer.Store(nil)
+		return
+	}
+	e.observer.Store(&o)
+}
+
+func (e *Engine) observe() Observer {
+	if o := e.observer.Load(); o != nil {
+		return *o
+	}
+	return nil
 }
 
 // servedIndex counts the questions reading an index, so that a replaced
@@ -100,6 +130,14 @@ func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
 // as the model writes it (see PartialFunc). Extractive answers, refusals and
 // fallbacks never call it.
 func (e *Engine) AnswerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
+	a, err := e.answerStream(ctx, q, partial)
+	if o := e.observe(); o != nil {
+		o.Answered(a, err)
+	}
+	return a, err
+}
+
+func (e *Engine) answerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
 	s, err := e.acquire()
 	if err != nil {
 		return nil, err
@@ -151,6 +189,14 @@ type ReloadReport struct {
 // serves the rest. A reload while another runs returns
 // ErrReloadRunning at once.
 func (e *Engine) Reload(ctx context.Context) (*ReloadReport, error) {
+	rep, err := e.reload(ctx)
+	if o := e.observe(); o != nil {
+		o.Reloaded(rep, err)
+	}
+	return rep, err
+}
+
+func (e *Engine) reload(ctx context.Context) (*ReloadReport, error) {
 	if !e.reloading.TryLock() {
 		return nil, ErrReloadRunning
 	}

@@ -52,6 +52,9 @@ const maxReplay = 1000
 // that a client resuming after a drop gets what it missed, as on Discord.
 type session struct {
 	id string
+	// shard is [shard_id, num_shards] from Identify; zero when the client
+	// did not shard.
+	shard [2]int
 
 	mu  sync.Mutex
 	seq int64
@@ -60,9 +63,33 @@ type session struct {
 
 // event is one dispatch; seq is 0 until a session numbers it.
 type event struct {
-	seq  int64
-	typ  string
-	data json.RawMessage
+	seq   int64
+	typ   string
+	data  json.RawMessage
+	guild string // the data's guild_id, which decides the shard it goes to
+}
+
+// wants reports whether e goes to this session's shard. As on Discord, a
+// guild's events go to shard (guild_id >> 22) % num_shards, and events
+// outside any guild (DMs) to shard 0.
+func (sess *session) wants(e event) bool {
+	if sess.shard[1] <= 1 {
+		return true
+	}
+	if e.guild == "" {
+		return sess.shard[0] == 0
+	}
+	return ShardOf(e.guild, sess.shard[1]) == sess.shard[0]
+}
+
+// ShardOf returns the shard that gets guildID's events when the bot runs
+// shardCount shards: (guild_id >> 22) % shardCount, as on Discord.
+func ShardOf(guildID string, shardCount int) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || shardCount <= 1 {
+		return 0
+	}
+	return int((id >> 22) % uint64(shardCount))
 }
 
 // next numbers e and, if replayable, logs it for resumes. READY and RESUMED
@@ -227,6 +254,9 @@ func (s *Server) identify(c *gatewayConn, d json.RawMessage) error {
 		return err
 	}
 	sess := &session{id: "session-" + newID()}
+	if id.Shard != nil {
+		sess.shard = *id.Shard
+	}
 	s.mu.Lock()
 	s.sessions[sess.id] = sess
 	s.mu.Unlock()
@@ -306,8 +336,16 @@ func (s *Server) handshake(c *gatewayConn, sess *session, hello event, replay []
 	h.SessionID, h.Query, h.Time = sess.id, c.query, time.Now()
 	s.handshakes = append(s.handshakes, h)
 	s.countLocked(c)
-	pending := s.pending
-	s.pending = nil
+	// Events waiting for a client go to the first one of their shard.
+	var pending, others []event
+	for _, e := range s.pending {
+		if sess.wants(e) {
+			pending = append(pending, e)
+		} else {
+			others = append(others, e)
+		}
+	}
+	s.pending = others
 	s.signalLocked()
 	s.mu.Unlock()
 
@@ -366,7 +404,8 @@ func (s *Server) requeue(events []event) {
 }
 
 // Dispatch sends an op 0 event of type eventType with data as "d" to every
-// connected client, each with its session's next sequence number. A client
+// connected client of the event's shard (see ShardOf; every client when
+// they do not shard), each with its session's next sequence number. A client
 // that resumes after a drop gets the events it missed replayed, as on
 // Discord; and when no client is connected at all, the event waits for the
 // next handshake, so a test need not wait for the bot before dispatching.
@@ -382,20 +421,25 @@ func (s *Server) Dispatch(eventType string, data any) {
 		s.tb.Errorf("discordtest: dispatch %s after Close", eventType)
 		return
 	}
+	var g struct {
+		GuildID string `json:"guild_id"`
+	}
+	json.Unmarshal(b, &g) // not every event is an object with a guild
+	e := event{typ: eventType, data: b, guild: g.GuildID}
 	var targets []*gatewayConn
 	for c, ready := range s.conns {
-		if ready {
+		if ready && c.session.wants(e) {
 			targets = append(targets, c)
 		}
 	}
 	if len(targets) == 0 {
-		s.pending = append(s.pending, event{typ: eventType, data: b})
+		s.pending = append(s.pending, e)
 	}
 	s.mu.Unlock()
 
 	for _, c := range targets {
 		c.writeMu.Lock()
-		err := c.sendLocked(c.session.next(event{typ: eventType, data: b}, true))
+		err := c.sendLocked(c.session.next(e, true))
 		c.writeMu.Unlock()
 		if err != nil {
 			// The client reconnects and, resuming, gets the event replayed.

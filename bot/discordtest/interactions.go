@@ -70,6 +70,18 @@ func InChannel(channelID string) InteractionOption {
 	return func(c *interactionConfig) { c.channelID, c.channelSet = channelID, true }
 }
 
+// InGuild sends the interaction from guildID instead of GuildID, in a
+// channel of its own unless InChannel says which. With a sharded bot, the
+// guild decides which shard gets it (see ShardOf).
+func InGuild(guildID string) InteractionOption {
+	return func(c *interactionConfig) {
+		c.guildID = guildID
+		if !c.channelSet {
+			c.channelID = newID()
+		}
+	}
+}
+
 // InDM sends the interaction from a direct message: no guild_id, and user
 // instead of member, as Discord does.
 func InDM() InteractionOption {

@@ -63,6 +63,11 @@ type CorpusConfig struct {
 	// Dir is a directory of article files; empty means the articles
 	// embedded in the binary.
 	Dir string `yaml:"dir"`
+	// WatchInterval is how often Dir is checked for changed articles, which
+	// are then reloaded; 0 turns the check off (/reload and SIGHUP still
+	// reload). With several shards, set it so that every shard picks up a
+	// change: a /reload reaches only its own.
+	WatchInterval time.Duration `yaml:"watch_interval"`
 }
 
 // RetrievalConfig tunes how passages are found.
@@ -142,6 +147,7 @@ type envVar struct {
 func (c *Config) env() []envVar {
 	return append([]envVar{
 		{"SUMMITBOT_CORPUS_DIR", setString(&c.Corpus.Dir)},
+		{"SUMMITBOT_CORPUS_WATCH_INTERVAL", setDuration(&c.Corpus.WatchInterval)},
 		{"SUMMITBOT_RETRIEVAL_MODE", setString(&c.Retrieval.Mode)},
 		{"SUMMITBOT_RETRIEVAL_PASSAGES", setInt(&c.Retrieval.Passages)},
 		{"SUMMITBOT_RETRIEVAL_DIMENSIONS", setInt(&c.Retrieval.Dimensions)},
@@ -246,6 +252,9 @@ func (c *Config) validate() error {
 	}
 	if c.Retrieval.Dimensions < 64 || c.Retrieval.Dimensions > 65536 {
 		errs = append(errs, fmt.Errorf("retrieval.dimensions: %d is not between 64 and 65536", c.Retrieval.Dimensions))
+	}
+	if c.Corpus.WatchInterval < 0 {
+		errs = append(errs, fmt.Errorf("corpus.watch_interval: must be 0 (off) or more"))
 	}
 	d := c.Discord
 	if d.QuestionsPerMinute <= 0 || d.Burst < 1 {

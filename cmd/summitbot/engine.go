@@ -36,7 +36,7 @@ func loadEngine(ctx context.Context, e *env, path string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	emb, err := newEmbedder(cfg, e.getenv, log)
+	emb, err := newEmbedder(cfg, e.getenv, log, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	emb, err := newEmbedder(cfg, e.getenv, log)
+	emb, err := newEmbedder(cfg, e.getenv, log, nil)
 	if err != nil {
 		return err
 	}

@@ -166,9 +166,10 @@ func newGenerative(cfg Config, getenv func(string) string, log *slog.Logger) *re
 
 // newEmbedder returns the configured embedder: the offline one, or an
 // OpenAI-compatible model behind the vector cache file.
-func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger) (retrieval.Embedder, error) {
+// m, when not nil, counts the requests that reach the embedder itself.
+func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics) (retrieval.Embedder, error) {
 	if cfg.Retrieval.Embedder != "openai" {
-		return retrieval.NewLocalEmbedder(cfg.Retrieval.Dimensions), nil
+		return m.embedder(retrieval.NewLocalEmbedder(cfg.Retrieval.Dimensions)), nil
 	}
 	em := cfg.Embedding
 	path, err := cachePath(em.Cache)
@@ -183,7 +184,7 @@ func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger) (retr
 		Retry:   openai.Retry{Attempts: cfg.LLM.Retries + 1, Base: cfg.LLM.Backoff, Max: cfg.LLM.MaxBackoff},
 	}, em.BatchSize, em.Dimensions)
 	log.Debug("embedding with a model", "base_url", em.BaseURL, "model", em.Model, "cache", path)
-	return retrieval.NewCachedEmbedder(next, path, 0, log), nil
+	return retrieval.NewCachedEmbedder(m.embedder(next), path, 0, log), nil
 }
 
 // cachePath is the vector cache file: as configured, or in the user's

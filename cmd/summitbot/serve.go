@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"sync"
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/corpus"
@@ -34,11 +32,38 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	log := cfg.newLogger(e.stderr)
 
-	eng, err := newServeEngine(ctx, cfg, e.getenv, log)
+	reg := newRegistry()
+	em := newEngineMetrics(reg)
+	botMetrics, err := bot.NewMetrics(reg)
+	if err != nil {
+		return err
+	}
+	var watch *corpusWatcher
+	if cfg.Corpus.Dir != "" {
+		watch = &corpusWatcher{fsys: corpus.Dir(cfg.Corpus.Dir), log: log, m: em}
+	}
+	eng, err := newServeEngine(ctx, cfg, e.getenv, log, em, watch)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	eng.UseObserver(em)
+
+	// Reloads besides /reload: on SIGHUP, and when corpus.dir changes (see
+	// watch.go). They stop before the engine closes.
+	bg, stopBg := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer stopBg()
+	wg.Go(func() { reloadOnHangup(bg, eng, log) })
+	switch {
+	case watch != nil && cfg.Corpus.WatchInterval > 0:
+		log.Info("watching the corpus directory for changes", "dir", cfg.Corpus.Dir, "interval", cfg.Corpus.WatchInterval)
+		wg.Go(func() { watch.run(bg, eng, cfg.Corpus.WatchInterval) })
+	case watch != nil && cfg.Discord.ShardCount > 1:
+		log.Warn("corpus.watch_interval is 0: a /reload reaches only its own shard; set it, or send every shard SIGHUP after changing the articles",
+			"shard", cfg.Discord.ShardID, "shards", cfg.Discord.ShardCount)
+	}
 
 	d := cfg.Discord
 	b, err := bot.New(bot.Config{
@@ -52,12 +77,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ShardID:            d.ShardID,
 		ShardCount:         d.ShardCount,
 		ShutdownGrace:      d.ShutdownGrace,
+		Metrics:            botMetrics,
 	}, eng, log)
 	if err != nil {
 		return err
 	}
 	if cfg.Health.Addr != "" {
-		h, err := startHealth(cfg.Health.Addr, botMetrics(b), botReady(b), log)
+		h, err := startHealth(cfg.Health.Addr, reg, botReady(b), log)
 		if err != nil {
 			return err
 		}
@@ -66,49 +92,29 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return b.Run(ctx)
 }
 
-// botReady is /readyz: ready once the bot is connected and its commands
-// are registered.
+// botReady is /readyz: ready once the bot has registered its commands
+// (the index was built before the bot started) and while its gateway
+// connection is up.
 func botReady(b *bot.Bot) func() error {
 	return func() error {
 		select {
 		case <-b.Ready():
-			return nil
 		default:
 			return errors.New("not connected to Discord yet")
 		}
-	}
-}
-
-// botMetrics is /metrics: the Go runtime, the process, and the feedback
-// votes.
-func botMetrics(b *bot.Bot) *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	vote := func(up bool) func() float64 {
-		return func() float64 {
-			u, d := b.Feedback()
-			if up {
-				return float64(u)
-			}
-			return float64(d)
+		if !b.Connected() {
+			return errors.New("the Discord gateway connection is down; reconnecting")
 		}
+		return nil
 	}
-	reg.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "summitbot_feedback_helpful_total", Help: "👍 votes on answers since the bot started.",
-		}, vote(true)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "summitbot_feedback_unhelpful_total", Help: "👎 votes on answers since the bot started.",
-		}, vote(false)),
-	)
-	return reg
 }
 
 // newServeEngine builds the engine the bot answers from. Unlike the other
 // commands it keeps the corpus loader, so that /reload can read the
 // directory again.
-func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger) (*retrieval.Engine, error) {
+// m, when not nil, counts the model's and the embedder's requests; watch,
+// when not nil, sees every load.
+func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics, watch *corpusWatcher) (*retrieval.Engine, error) {
 	fsys, where := corpus.Default(), "embedded corpus"
 	if cfg.Corpus.Dir != "" {
 		fsys, where = corpus.Dir(cfg.Corpus.Dir), cfg.Corpus.Dir
@@ -122,11 +128,14 @@ func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string,
 		}
 		return c, err // a *corpus.LoadError with a corpus: see retrieval.LoadFunc
 	}
+	if watch != nil {
+		load = watch.wrap(load)
+	}
 	cal, err := loadCalibration(cfg)
 	if err != nil {
 		return nil, err
 	}
-	emb, err := newEmbedder(cfg, getenv, log)
+	emb, err := newEmbedder(cfg, getenv, log, m)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +150,7 @@ func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string,
 		return nil, fmt.Errorf("build the index: %w", err)
 	}
 	if g := newGenerative(cfg, getenv, log); g != nil {
+		g.Generator = m.generator(g.Generator)
 		eng.UseModel(g)
 	}
 	return eng, nil
