@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -29,6 +30,13 @@ func scaleSizes() []int {
 	return sizes
 }
 
+// scaleDims is the local embedder's dimension for BenchmarkScale:
+// SUMMITBOT_BENCH_DIMS, or the default.
+func scaleDims() int {
+	d, _ := strconv.Atoi(os.Getenv("SUMMITBOT_BENCH_DIMS"))
+	return d // 0 means DefaultLocalDims
+}
+
 var scaleQuestions = []string{
 	"How long did the talks between Putin and Kim last?",
 	"What did North Korea want from Russia in return for artillery shells?",
@@ -44,7 +52,8 @@ var scaleQuestions = []string{
 //     and x-scan, the whole answer's time as a multiple of it.
 //
 // Run: go test ./retrieval -run '^$' -bench Scale -benchtime 20x
-// (SUMMITBOT_BENCH_100K=1 adds 100,000 chunks).
+// (SUMMITBOT_BENCH_100K=1 adds 100,000 chunks; SUMMITBOT_BENCH_DIMS sets
+// the embedder's dimension).
 func BenchmarkScale(b *testing.B) {
 	for _, size := range scaleSizes() {
 		articles := int(float64(size)/chunksPerSyntheticArticle + 0.5)
@@ -56,7 +65,7 @@ func BenchmarkScale(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		emb := retrieval.NewLocalEmbedder(0)
+		emb := retrieval.NewLocalEmbedder(scaleDims())
 		name := fmt.Sprintf("chunks=%d", size)
 
 		var ix *retrieval.Index
