@@ -100,22 +100,32 @@ func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit,
 	case !(math.Abs(q-1) <= unitTolerance): // NaN too
 		return nil, fmt.Errorf("vector search: query norm is %g, want 1", q)
 	}
-	// Chromem keeps the n best in a heap, so among documents tied at the n-th
-	// place which ones survive is up to its goroutines. Asking for all of
-	// them (an exhaustive scan either way, cheap at a few hundred passages)
-	// and cutting after a sort with the ID as tie-break makes results
-	// deterministic. Only ID and Similarity are read from the results; their
-	// Embedding and Metadata point into chromem's storage and are left alone.
-	res, err := v.coll.QueryEmbedding(ctx, qvec, count, nil, nil)
-	if err != nil {
-		return nil, fmt.Errorf("vector search: %w", err)
+	// Chromem keeps the k best in a heap, so among documents tied at the
+	// k-th place which ones survive is up to its goroutines. Asking for more
+	// than n and sorting with the ID as tie-break makes the first n
+	// deterministic as long as the n-th score is above the last one fetched:
+	// then every document tied with the n-th is among those fetched. When it
+	// is not (ties reach the end), fetch twice as many. Asking for all of
+	// them every time was exact too, but at 100,000 passages sorting and
+	// copying the whole collection cost more than the scan. Only ID and
+	// Similarity are read from the results; their Embedding and Metadata
+	// point into chromem's storage and are left alone.
+	k := min(count, max(2*n, n+16))
+	for {
+		res, err := v.coll.QueryEmbedding(ctx, qvec, k, nil, nil)
+		if err != nil {
+			return nil, fmt.Errorf("vector search: %w", err)
+		}
+		hits := make([]Hit, len(res))
+		for i, r := range res {
+			hits[i] = Hit{ID: r.ID, Score: float64(r.Similarity)}
+		}
+		sortHits(hits)
+		if k == count || len(hits) < k || hits[n-1].Score > hits[len(hits)-1].Score {
+			return hits[:min(n, len(hits))], nil
+		}
+		k = min(count, 2*k)
 	}
-	hits := make([]Hit, len(res))
-	for i, r := range res {
-		hits[i] = Hit{ID: r.ID, Score: float64(r.Similarity)}
-	}
-	sortHits(hits)
-	return hits[:min(n, len(hits))], nil
 }
 
 // sortHits orders hits by score, highest first, then by ID.

@@ -249,3 +249,41 @@ func TestVectorStoreConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestVectorStoreTiesBeyondFetch: when the ties at the n-th place reach past
+// the first fetch, Search fetches more until it has them all, so the result
+// is still the lowest IDs among the tied.
+func TestVectorStoreTiesBeyondFetch(t *testing.T) {
+	ctx := context.Background()
+	var docs []Doc
+	var vecs [][]float32
+	for i := range 100 {
+		docs = append(docs, Doc{ID: fmt.Sprintf("%03d", 99-i)})
+		switch {
+		case i == 50:
+			vecs = append(vecs, unitVec(1, 0, 0)) // the best
+		case i%2 == 0:
+			vecs = append(vecs, unitVec(1, 1, 0)) // 49 tied second
+		default:
+			vecs = append(vecs, unitVec(0, 1, 0)) // orthogonal
+		}
+	}
+	vs, err := NewVectorStore(ctx, docs, vecs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		got, err := vs.Search(ctx, unitVec(1, 0, 0), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range got {
+			ids = append(ids, h.ID)
+		}
+		// Tied docs have even i, so odd IDs 99-i; the lowest are 001, 003.
+		if diff := cmp.Diff([]string{"049", "001", "003"}, ids); diff != "" {
+			t.Fatalf("ids (-want +got):\n%s", diff)
+		}
+	}
+}
