@@ -214,3 +214,51 @@ func TestShards(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadOnSIGHUP: with the directory watch off, SIGHUP is how an
+// operator makes a running serve take a change to the articles.
+func TestReloadOnSIGHUP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	fake := discordtest.New(t)
+	dir := copyArticles(t)
+	env := serveEnv(fake)
+	env["SUMMITBOT_CORPUS_DIR"] = dir
+	p := startShard(t, env)
+	wait, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if _, err := waitLog(wait, p.stderr, regexp.MustCompile(`discord bot ready`)); err != nil {
+		t.Fatalf("%v\n%s", err, p.stderr.String())
+	}
+	ask := func() string {
+		t.Helper()
+		i := discordtest.SlashCommand("ask", map[string]any{"question": "What was the name of the summit's mascot?"})
+		fake.SendInteraction(i)
+		c, err := fake.WaitFor(wait, discordtest.Match("PATCH webhooks/*/"+i.Token+"/messages/@original"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m discordgo.Message
+		if err := c.Decode(&m); err != nil || len(m.Embeds) != 1 {
+			t.Fatalf("answer %+v (%v)", m, err)
+		}
+		return m.Embeds[0].Description
+	}
+	if got := ask(); strings.Contains(got, "Orbita") {
+		t.Fatalf("knows the mascot before the article exists: %q", got)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mascot.txt"), []byte(newArticle), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitLog(wait, p.stderr, regexp.MustCompile(`msg=reloaded trigger=SIGHUP.*added=\[mascot\]`)); err != nil {
+		t.Fatalf("%v\n%s", err, p.stderr.String())
+	}
+	if got := ask(); !strings.Contains(got, "Orbita") {
+		t.Errorf("after SIGHUP answered %q, want the mascot's name", got)
+	}
+	p.stop(t, wait)
+}
