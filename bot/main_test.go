@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -85,20 +84,7 @@ func dirEngine(t *testing.T) (*retrieval.Engine, string) {
 func dirEngineWith(t *testing.T, wrap func(retrieval.LoadFunc) retrieval.LoadFunc) (*retrieval.Engine, string) {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "corpus", "articles")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyArticles(t, dir)
 	load := retrieval.LoadFunc(func() (*corpus.Corpus, error) { return corpus.Load(corpus.Dir(dir)) })
 	if wrap != nil {
 		load = wrap(load)
@@ -430,3 +416,12 @@ func (a answerFunc) Answer(ctx context.Context, q retrieval.Question) (*retrieva
 }
 
 var _ io.Writer = (*logBuffer)(nil)
+
+// copyArticles writes the embedded articles' files to dir. os.CopyFS
+// creates them writable (0o666 before umask), so tests can edit them.
+func copyArticles(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.CopyFS(dir, corpus.Default()); err != nil {
+		t.Fatal(err)
+	}
+}

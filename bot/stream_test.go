@@ -424,25 +424,6 @@ func TestReloadShowsEmbeddingProgress(t *testing.T) {
 	}
 }
 
-// copyArticles copies the embedded articles' files to dir.
-func copyArticles(t *testing.T, dir string) {
-	t.Helper()
-	src := filepath.Join("..", "corpus", "articles")
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // TestAskFinalEditAfterSlowDraft: a draft edit that Discord rate-limits is
 // still in flight when the answer is ready; the answer's edit waits for
 // it, so that the draft can never land after the answer and replace it.

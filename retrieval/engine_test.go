@@ -3,7 +3,6 @@ package retrieval_test
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -16,20 +15,12 @@ import (
 )
 
 // copyCorpus writes the embedded corpus into a new directory and returns it.
+// os.CopyFS creates the files writable (0o666 before umask), so tests can
+// edit them.
 func copyCorpus(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, corpus.Default()); err != nil {
-		t.Fatal(err)
-	}
-	// CopyFS keeps the embedded files' read-only mode; tests edit them.
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		return os.Chmod(p, 0o644)
-	})
-	if err != nil {
 		t.Fatal(err)
 	}
 	return dir

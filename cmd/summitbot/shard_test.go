@@ -16,6 +16,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/summitbot/summitbot/bot/discordtest"
+	"github.com/summitbot/summitbot/corpus"
 )
 
 // shardProcess is one `summitbot serve` process of a sharded bot.
@@ -70,23 +71,13 @@ func (p *shardProcess) stop(t *testing.T, wait context.Context) {
 	}
 }
 
-// copyArticles copies the embedded articles' directory to a new one.
+// copyArticles copies the embedded articles to a new directory. os.CopyFS
+// creates the files writable (0o666 before umask), so tests can edit them.
 func copyArticles(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "..", "corpus", "articles")
-	entries, err := os.ReadDir(src)
-	if err != nil {
+	if err := os.CopyFS(dir, corpus.Default()); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return dir
 }
