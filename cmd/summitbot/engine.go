@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 
@@ -73,10 +74,7 @@ func (g *engine) answerer(mode retrieval.Mode) retrieval.Answerer {
 // loadCorpus reads the configured corpus. Articles that fail to load are
 // logged and skipped; the rest are served.
 func loadCorpus(cfg Config, log *slog.Logger) (*corpus.Corpus, error) {
-	fsys, where := corpus.Default(), "embedded corpus"
-	if cfg.Corpus.Dir != "" {
-		fsys, where = corpus.Dir(cfg.Corpus.Dir), cfg.Corpus.Dir
-	}
+	fsys, where := corpusSource(cfg)
 	c, err := corpus.Load(fsys)
 	var lerr *corpus.LoadError
 	switch {
@@ -88,6 +86,15 @@ func loadCorpus(cfg Config, log *slog.Logger) (*corpus.Corpus, error) {
 		return nil, fmt.Errorf("load %s: %w", where, err)
 	}
 	return c, nil
+}
+
+// corpusSource returns the configured articles and how to name them in
+// messages: corpus.dir, or the articles embedded in the binary.
+func corpusSource(cfg Config) (fsys fs.FS, where string) {
+	if cfg.Corpus.Dir != "" {
+		return corpus.Dir(cfg.Corpus.Dir), cfg.Corpus.Dir
+	}
+	return corpus.Default(), "embedded corpus"
 }
 
 func loadCalibration(cfg Config) (*retrieval.Calibration, error) {

@@ -115,10 +115,8 @@ func botReady(b *bot.Bot) func() error {
 // m, when not nil, counts the model's and the embedder's requests; watch,
 // when not nil, sees every load.
 func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics, watch *corpusWatcher) (*retrieval.Engine, error) {
-	fsys, where := corpus.Default(), "embedded corpus"
-	if cfg.Corpus.Dir != "" {
-		fsys, where = corpus.Dir(cfg.Corpus.Dir), cfg.Corpus.Dir
-	} else {
+	fsys, where := corpusSource(cfg)
+	if cfg.Corpus.Dir == "" {
 		log.Info("corpus.dir is not set: serving the embedded articles, which /reload cannot change")
 	}
 	load := func() (*corpus.Corpus, error) {
