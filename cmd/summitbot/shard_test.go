@@ -93,6 +93,23 @@ func guildOnShard(t *testing.T, shard, count int) string {
 	return id
 }
 
+// askFake sends /ask through fake and returns the interaction and the
+// answer the bot edits in, which must be one embed.
+func askFake(t *testing.T, wait context.Context, fake *discordtest.Server, question string, opts ...discordtest.InteractionOption) (*discordgo.Interaction, *discordgo.Message) {
+	t.Helper()
+	i := discordtest.SlashCommand("ask", map[string]any{"question": question}, opts...)
+	fake.SendInteraction(i)
+	c, err := fake.WaitFor(wait, discordtest.Match("PATCH webhooks/*/"+i.Token+"/messages/@original"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m discordgo.Message
+	if err := c.Decode(&m); err != nil || len(m.Embeds) != 1 {
+		t.Fatalf("answer %+v (%v)", m, err)
+	}
+	return i, &m
+}
+
 // newArticle is a fact no embedded article has.
 const newArticle = "Organisers at Vostochny said the summit's official mascot was a blue owl named Orbita, stitched on every delegate's badge.\n\nThe owl was chosen by schoolchildren in Tsiolkovsky, the town that serves the cosmodrome.\n"
 
@@ -148,16 +165,7 @@ func TestShards(t *testing.T) {
 
 	ask := func(guild, question string) *discordgo.Message {
 		t.Helper()
-		i := discordtest.SlashCommand("ask", map[string]any{"question": question}, discordtest.InGuild(guild))
-		fake.SendInteraction(i)
-		c, err := fake.WaitFor(wait, discordtest.Match("PATCH webhooks/*/"+i.Token+"/messages/@original"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m discordgo.Message
-		if err := c.Decode(&m); err != nil || len(m.Embeds) != 1 {
-			t.Fatalf("answer %+v (%v)", m, err)
-		}
+		i, m := askFake(t, wait, fake, question, discordtest.InGuild(guild))
 		// Only the shard of the guild got it: it logs the interaction once
 		// answered.
 		mine := discordtest.ShardOf(guild, 2)
@@ -167,7 +175,7 @@ func TestShards(t *testing.T) {
 		if strings.Contains(shards[1-mine].stderr.String(), "interaction="+i.ID) {
 			t.Errorf("shard %d handled interaction %s, which is shard %d's", 1-mine, i.ID, mine)
 		}
-		return &m
+		return m
 	}
 	const question = "What was the name of the summit's mascot?"
 	if m := ask(guild1, question); strings.Contains(m.Embeds[0].Description, "Orbita") {
@@ -224,16 +232,7 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	}
 	ask := func() string {
 		t.Helper()
-		i := discordtest.SlashCommand("ask", map[string]any{"question": "What was the name of the summit's mascot?"})
-		fake.SendInteraction(i)
-		c, err := fake.WaitFor(wait, discordtest.Match("PATCH webhooks/*/"+i.Token+"/messages/@original"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m discordgo.Message
-		if err := c.Decode(&m); err != nil || len(m.Embeds) != 1 {
-			t.Fatalf("answer %+v (%v)", m, err)
-		}
+		_, m := askFake(t, wait, fake, "What was the name of the summit's mascot?")
 		return m.Embeds[0].Description
 	}
 	if got := ask(); strings.Contains(got, "Orbita") {
