@@ -326,19 +326,25 @@ func (ix *Index) cite(ans *Answer, chosen []candidate) {
 		}
 		s.Sources = len(sources)
 		ans.Sentences = append(ans.Sentences, s)
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(c.text)
-		for _, n := range s.Citations {
-			fmt.Fprintf(&b, " [%d]", n)
-		}
+		writeCited(&b, c.text, s.Citations)
 		if s.Sources > 1 {
 			fmt.Fprintf(&b, " (%d of the %d articles report this)", s.Sources, len(ix.corpus.Articles))
 		}
 	}
 	ans.Sources = len(articles)
 	ans.Answer = b.String()
+}
+
+// writeCited appends a sentence and its citation markers to an answer's
+// text: "… sentence. [1] [3]".
+func writeCited(b *strings.Builder, text string, citations []int) {
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	b.WriteString(text)
+	for _, n := range citations {
+		fmt.Fprintf(b, " [%d]", n)
+	}
 }
 
 // nearDuplicate reports whether two sentences share most of their terms:

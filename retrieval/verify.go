@@ -358,13 +358,7 @@ func (ix *Index) citeGenerated(ans *Answer, kept []verifiedSentence, passages []
 		}
 		s.Sources = len(sources)
 		ans.Sentences = append(ans.Sentences, s)
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(vs.text)
-		for _, n := range s.Citations {
-			fmt.Fprintf(&b, " [%d]", n)
-		}
+		writeCited(&b, vs.text, s.Citations)
 	}
 	ans.Sources = len(articles)
 	ans.Answer = b.String()
