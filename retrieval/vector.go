@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/philippgille/chromem-go"
 )
@@ -23,10 +24,28 @@ var errNoEmbedding = errors.New("vector store: documents and queries must come w
 // VectorStore is an in-memory exhaustive nearest-neighbour index (chromem-go)
 // over unit vectors computed by an Embedder. It is built once and never
 // changed, and is safe for concurrent use.
+//
+// A large store is split into several chromem collections, searched side by
+// side. Chromem visits every document of a collection through a map and a
+// channel before it computes a single similarity, a fixed cost of about
+// 0.4 µs a document (40 ms at 100,000) that one goroutine pays alone;
+// four collections of 25,000 share it out over the cores. Results are the
+// same whatever the split: each collection gives its best, and the merge
+// breaks ties by ID.
 type VectorStore struct {
-	coll *chromem.Collection
-	dims int
+	parts []*chromem.Collection
+	dims  int
+	count int
 }
+
+// partitionSize is how many documents make it worth another collection
+// (measured with BenchmarkScale at 100,000 passages: one collection 78 ms a
+// search at 512 dimensions, four 65 ms; below about 25,000 the goroutines
+// cost more than they save).
+const partitionSize = 25_000
+
+// maxPartitions bounds the split: past four, more goroutines only contend.
+const maxPartitions = 4
 
 // NewVectorStore stores vecs[i] as the vector of docs[i]. Every vector must
 // have the same length and unit norm; a zero vector (a document the embedder
@@ -38,24 +57,35 @@ func NewVectorStore(ctx context.Context, docs []Doc, vecs [][]float32) (*VectorS
 	if err := checkDocIDs(docs); err != nil {
 		return nil, fmt.Errorf("vector store: %w", err)
 	}
-	v := &VectorStore{}
+	dims := 0
 	for i, vec := range vecs {
 		if i == 0 {
-			v.dims = len(vec)
+			dims = len(vec)
 		}
-		if len(vec) == 0 || len(vec) != v.dims {
-			return nil, fmt.Errorf("vector store: document %s: vector has %d dimensions, want %d", docs[i].ID, len(vec), v.dims)
+		if len(vec) == 0 || len(vec) != dims {
+			return nil, fmt.Errorf("vector store: document %s: vector has %d dimensions, want %d", docs[i].ID, len(vec), dims)
 		}
 		if n := l2Norm(vec); !(math.Abs(n-1) <= unitTolerance) { // NaN too
 			return nil, fmt.Errorf("vector store: document %s: vector norm is %g, want 1", docs[i].ID, n)
 		}
 	}
+	return newVectorStore(ctx, docs, vecs, dims, min(maxPartitions, max(1, len(docs)/partitionSize)))
+}
+
+// newVectorStore is NewVectorStore with the number of collections given,
+// once docs and vecs have passed its checks.
+func newVectorStore(ctx context.Context, docs []Doc, vecs [][]float32, dims, n int) (*VectorStore, error) {
+	v := &VectorStore{dims: dims}
 	noEmbed := func(context.Context, string) ([]float32, error) { return nil, errNoEmbedding }
 	// A fresh DB per store: nothing is shared with, or left behind for, the
 	// next index.
-	coll, err := chromem.NewDB().CreateCollection("passages", nil, noEmbed)
-	if err != nil {
-		return nil, fmt.Errorf("vector store: %w", err)
+	db := chromem.NewDB()
+	for p := range n {
+		coll, err := db.CreateCollection(fmt.Sprintf("passages-%d", p), nil, noEmbed)
+		if err != nil {
+			return nil, fmt.Errorf("vector store: %w", err)
+		}
+		v.parts = append(v.parts, coll)
 	}
 	// AddDocument, one at a time, rather than AddDocuments: AddDocuments starts
 	// a goroutine per document whatever its concurrency, which buys nothing
@@ -66,24 +96,23 @@ func NewVectorStore(ctx context.Context, docs []Doc, vecs [][]float32) (*VectorS
 			return nil, fmt.Errorf("vector store: %w", err)
 		}
 		doc := chromem.Document{ID: d.ID, Embedding: slices.Clone(vecs[i])}
-		if err := coll.AddDocument(ctx, doc); err != nil {
+		if err := v.parts[i%n].AddDocument(ctx, doc); err != nil {
 			return nil, fmt.Errorf("vector store: add %s: %w", d.ID, err)
 		}
 	}
-	v.coll = coll
+	v.count = len(docs)
 	return v, nil
 }
 
 // Len returns the number of documents stored.
-func (v *VectorStore) Len() int { return v.coll.Count() }
+func (v *VectorStore) Len() int { return v.count }
 
 // Search returns up to n documents by cosine similarity to qvec, a unit vector
 // from the same Embedder as the documents', best first, equal similarities in
 // order of ID. It returns nil for n <= 0, an empty store, or a zero qvec (a
 // query with nothing to embed is similar to nothing).
 func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit, error) {
-	count := v.coll.Count()
-	n = min(n, count)
+	n = min(n, v.count)
 	if n <= 0 {
 		return nil, nil
 	}
@@ -110,22 +139,86 @@ func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit,
 	// copying the whole collection cost more than the scan. Only ID and
 	// Similarity are read from the results; their Embedding and Metadata
 	// point into chromem's storage and are left alone.
-	k := min(count, max(2*n, n+16))
+	// With several collections, each is asked for k and the merge is exact
+	// in the same way: every document tied with the n-th is fetched as long
+	// as no collection's last fetched score reaches it.
+	k := max(2*n, n+16)
 	for {
-		res, err := v.coll.QueryEmbedding(ctx, qvec, k, nil, nil)
+		hits, complete, err := v.query(ctx, qvec, k)
 		if err != nil {
 			return nil, fmt.Errorf("vector search: %w", err)
 		}
-		hits := make([]Hit, len(res))
-		for i, r := range res {
-			hits[i] = Hit{ID: r.ID, Score: float64(r.Similarity)}
+		// Chromem's scan stops without an error when ctx is done, and
+		// returns what it had.
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("vector search: %w", err)
 		}
 		sortHits(hits)
-		if k == count || len(hits) < k || hits[n-1].Score > hits[len(hits)-1].Score {
+		if len(hits) < n || complete(hits[n-1].Score) {
 			return hits[:min(n, len(hits))], nil
 		}
-		k = min(count, 2*k)
+		k *= 2
 	}
+}
+
+// query asks every collection for its k best documents, side by side. The
+// function it returns reports whether every document scoring at least s was
+// among them: true when each collection either gave all it has or gave one
+// scoring below s.
+func (v *VectorStore) query(ctx context.Context, qvec []float32, k int) ([]Hit, func(s float64) bool, error) {
+	type result struct {
+		hits []Hit
+		all  bool    // the collection gave every document it has
+		last float64 // the lowest score it gave
+		err  error
+	}
+	results := make([]result, len(v.parts))
+	ask := func(i int) {
+		coll := v.parts[i]
+		kk := min(k, coll.Count())
+		if kk == 0 {
+			results[i] = result{all: true}
+			return
+		}
+		res, err := coll.QueryEmbedding(ctx, qvec, kk, nil, nil)
+		if err != nil {
+			results[i] = result{err: err}
+			return
+		}
+		r := result{all: kk == coll.Count() || len(res) < kk, hits: make([]Hit, len(res))}
+		for j, d := range res {
+			r.hits[j] = Hit{ID: d.ID, Score: float64(d.Similarity)}
+		}
+		if len(res) > 0 {
+			r.last = r.hits[len(res)-1].Score
+		}
+		results[i] = r
+	}
+	if len(v.parts) == 1 {
+		ask(0)
+	} else {
+		var wg sync.WaitGroup
+		for i := range v.parts {
+			wg.Go(func() { ask(i) })
+		}
+		wg.Wait()
+	}
+	var hits []Hit
+	for _, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		hits = append(hits, r.hits...)
+	}
+	complete := func(s float64) bool {
+		for _, r := range results {
+			if !r.all && r.last >= s {
+				return false
+			}
+		}
+		return true
+	}
+	return hits, complete, nil
 }
 
 // sortHits orders hits by score, highest first, then by ID.
