@@ -315,3 +315,28 @@ func TestBM25Concurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBM25TiesBeyondFetch: when the ties at the n-th place reach past what
+// bleve was first asked for, Search asks for more until it has them all, so
+// the result is still the lowest IDs among the tied.
+func TestBM25TiesBeyondFetch(t *testing.T) {
+	var docs []Doc
+	for i := range 100 {
+		docs = append(docs, Doc{ID: fmt.Sprintf("%03d", 99-i), Text: "identical passage about rockets"})
+	}
+	docs = append(docs, Doc{ID: "zz", Text: "rockets"}) // shorter, so it scores higher
+	b := newTestBM25(t, docs)
+	for range 5 {
+		hits, err := b.Search(context.Background(), "rocket", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range hits {
+			ids = append(ids, h.ID)
+		}
+		if diff := cmp.Diff([]string{"zz", "000", "001"}, ids); diff != "" {
+			t.Fatalf("hits (-want +got):\n%s", diff)
+		}
+	}
+}
