@@ -221,8 +221,11 @@ func (e Extractive) answer(ctx context.Context, q Question) (*Answer, []Passage,
 			}
 			// The evidence that the articles answer the question at all is the
 			// best covering sentence, read in its passage, that holds the
-			// kind of fact asked for.
-			if fits || !measurable[ans.Kind] {
+			// kind of fact asked for. For a measurable kind that sentence must
+			// itself share something with the question: a date in the passage
+			// about Luna-25 that belongs to another launch does not say when
+			// Luna-25 crashed.
+			if (fits && sentCov > 0) || !measurable[ans.Kind] {
 				ans.Evidence = max(ans.Evidence, (sentCov+chunkCov)/2)
 			}
 			cands = append(cands, c)

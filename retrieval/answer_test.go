@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
@@ -296,5 +297,36 @@ func TestAnswerConcurrent(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestEvidenceWantsTheFactInACoveringSentence: a question that asks for a
+// date is not answered by a passage that mentions its subject in one
+// sentence and some other date in the next.
+func TestEvidenceWantsTheFactInACoveringSentence(t *testing.T) {
+	text := "The cosmodrome held its first launch in April 2016, officials said. " +
+		"A probe called Luna-25 later crashed into the Moon after a failed manoeuvre. " +
+		"Engineers praised the remote site for its weather and its rail links."
+	c, err := corpus.Load(fstest.MapFS{"launches.txt": {Data: []byte(text)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.NewIndex(t.Context(), c, retrieval.NewLocalEmbedder(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	evidence := func(q string) float64 {
+		a, err := retrieval.Extractive{Index: ix}.Answer(t.Context(), retrieval.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Evidence
+	}
+	if e := evidence("When did Luna-25 crash into the Moon?"); e != 0 {
+		t.Errorf("Luna-25 crash date: evidence %.3f, want 0 (the only date is another launch's)", e)
+	}
+	if e := evidence("When was the first launch at the cosmodrome?"); e < 0.5 {
+		t.Errorf("first launch date: evidence %.3f, want at least 0.5", e)
 	}
 }
