@@ -146,31 +146,24 @@ func (b *BM25) Search(ctx context.Context, text string, n int) ([]Hit, error) {
 		return nil, nil
 	}
 	// Bleve ranks by score alone, and which of several documents tied at
-	// the n-th place survive the cut is up to it. Fetching a margin past n
-	// and sorting with the ID as tie-break makes the first n the same on
-	// every run as long as the n-th score is above the last one fetched;
-	// when it is not, fetch twice as many. (Asking bleve to sort on the ID
-	// too did the same, but read every matching document's ID: a quarter
-	// of a search at 100,000 passages.)
-	k := min(b.docCount, max(2*n, n+16))
-	for {
+	// the n-th place survive the cut is up to it: topN makes the cut exact.
+	// (Asking bleve to sort on the ID too did the same, but read every
+	// matching document's ID: a quarter of a search at 100,000 passages.)
+	return topN(n, func(k int) ([]Hit, func(float64) bool, error) {
+		k = min(k, b.docCount)
 		res, err := b.search(ctx, text, k, false)
 		if err != nil {
-			return nil, err
-		}
-		if len(res.Hits) == 0 {
-			return nil, nil
+			return nil, nil, err
 		}
 		hits := make([]Hit, len(res.Hits))
 		for i, h := range res.Hits {
 			hits[i] = Hit{ID: h.ID, Score: h.Score}
 		}
-		sortHits(hits)
-		if len(hits) < k || k == b.docCount || hits[min(n, len(hits))-1].Score > hits[len(hits)-1].Score {
-			return hits[:min(n, len(hits))], nil
+		complete := func(nth float64) bool {
+			return len(hits) < k || k == b.docCount || nth > hits[len(hits)-1].Score
 		}
-		k = min(b.docCount, 2*k)
-	}
+		return hits, complete, nil
+	})
 }
 
 func (b *BM25) search(ctx context.Context, text string, n int, explain bool) (*bleve.SearchResult, error) {

@@ -182,10 +182,7 @@ func TestBM25Search(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ids []string
-			for _, h := range hits {
-				ids = append(ids, h.ID)
-			}
+			ids := hitIDs(hits)
 			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
 				t.Errorf("Search(%q, %d) ids (-want +got):\n%s\nhits: %v", tt.query, tt.n, diff, hits)
 			}
@@ -204,10 +201,7 @@ func TestBM25TiesByID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, h := range hits {
-			ids = append(ids, h.ID)
-		}
+		ids := hitIDs(hits)
 		if diff := cmp.Diff([]string{"a", "b", "m"}, ids); diff != "" {
 			t.Fatalf("tied hits (-want +got):\n%s", diff)
 		}
@@ -331,10 +325,7 @@ func TestBM25TiesBeyondFetch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, h := range hits {
-			ids = append(ids, h.ID)
-		}
+		ids := hitIDs(hits)
 		if diff := cmp.Diff([]string{"zz", "000", "001"}, ids); diff != "" {
 			t.Fatalf("hits (-want +got):\n%s", diff)
 		}

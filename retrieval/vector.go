@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -129,35 +128,24 @@ func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit,
 		return nil, fmt.Errorf("vector search: query norm is %g, want 1", q)
 	}
 	// Chromem keeps the k best in a heap, so among documents tied at the
-	// k-th place which ones survive is up to its goroutines. Asking for more
-	// than n and sorting with the ID as tie-break makes the first n
-	// deterministic as long as the n-th score is above the last one fetched:
-	// then every document tied with the n-th is among those fetched. When it
-	// is not (ties reach the end), fetch twice as many. Asking for all of
-	// them every time was exact too, but at 100,000 passages sorting and
-	// copying the whole collection cost more than the scan. Only ID and
-	// Similarity are read from the results; their Embedding and Metadata
-	// point into chromem's storage and are left alone.
-	// With several collections, each is asked for k and the merge is exact
-	// in the same way: every document tied with the n-th is fetched as long
-	// as no collection's last fetched score reaches it.
-	k := max(2*n, n+16)
-	for {
+	// k-th place which ones survive is up to its goroutines: topN makes the
+	// cut exact. With several collections, each is asked for k; every
+	// document tied with the n-th was fetched as long as no collection's
+	// last fetched score reaches it. Only ID and Similarity are read from
+	// the results; their Embedding and Metadata point into chromem's storage
+	// and are left alone.
+	return topN(n, func(k int) ([]Hit, func(float64) bool, error) {
 		hits, complete, err := v.query(ctx, qvec, k)
+		if err == nil {
+			// Chromem's scan stops without an error when ctx is done, and
+			// returns what it had.
+			err = ctx.Err()
+		}
 		if err != nil {
-			return nil, fmt.Errorf("vector search: %w", err)
+			return nil, nil, fmt.Errorf("vector search: %w", err)
 		}
-		// Chromem's scan stops without an error when ctx is done, and
-		// returns what it had.
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("vector search: %w", err)
-		}
-		sortHits(hits)
-		if len(hits) < n || complete(hits[n-1].Score) {
-			return hits[:min(n, len(hits))], nil
-		}
-		k *= 2
-	}
+		return hits, complete, nil
+	})
 }
 
 // query asks every collection for its k best documents, side by side. The
@@ -218,14 +206,4 @@ func (v *VectorStore) query(ctx context.Context, qvec []float32, k int) ([]Hit, 
 		return true
 	}
 	return hits, complete, nil
-}
-
-// sortHits orders hits by score, highest first, then by ID.
-func sortHits(hits []Hit) {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
 }

@@ -117,10 +117,7 @@ func TestVectorStoreTiesByID(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, h := range got {
-			ids = append(ids, h.ID)
-		}
+		ids := hitIDs(got)
 		if diff := cmp.Diff([]string{"best", "a", "b"}, ids); diff != "" {
 			t.Fatalf("ids (-want +got):\n%s", diff)
 		}
@@ -278,10 +275,7 @@ func TestVectorStoreTiesBeyondFetch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
-		for _, h := range got {
-			ids = append(ids, h.ID)
-		}
+		ids := hitIDs(got)
 		// Tied docs have even i, so odd IDs 99-i; the lowest are 001, 003.
 		if diff := cmp.Diff([]string{"049", "001", "003"}, ids); diff != "" {
 			t.Fatalf("ids (-want +got):\n%s", diff)
