@@ -11,6 +11,9 @@
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# chromem-go is replaced by the patched copy in third_party (see
+# third_party/chromem-go/SUMMITBOT.md); go mod download needs it.
+COPY third_party/ third_party/
 RUN go mod download
 COPY . .
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/summitbot ./cmd/summitbot

@@ -57,3 +57,5 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace github.com/philippgille/chromem-go => ./third_party/chromem-go
