@@ -1,12 +1,14 @@
 package chromem
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -20,6 +22,18 @@ type Collection struct {
 	documents     map[string]*Document
 	documentsLock sync.RWMutex
 	embed         EmbeddingFunc
+
+	// summitbot: queries scan the documents in the order they were added,
+	// which is the order their embeddings sit in memory, instead of walking
+	// the map in random order. added numbers each ID when it is first added;
+	// ordered is the documents in that order (documents loaded from disk,
+	// which have no number, last by ID), built by the first query after a
+	// change. Both are changed under documentsLock held for writing; ordered
+	// is built under documentsLock held for reading and orderedLock.
+	added       map[string]uint64
+	nextAdded   uint64
+	ordered     []*Document
+	orderedLock sync.Mutex
 
 	persistDirectory string
 	compress         bool
@@ -278,6 +292,14 @@ func (c *Collection) AddDocument(ctx context.Context, doc Document) error {
 	c.documentsLock.Lock()
 	// We don't defer the unlock because we want to do it earlier.
 	c.documents[doc.ID] = &doc
+	if _, ok := c.added[doc.ID]; !ok {
+		if c.added == nil {
+			c.added = make(map[string]uint64)
+		}
+		c.added[doc.ID] = c.nextAdded
+		c.nextAdded++
+	}
+	c.ordered = nil
 	c.documentsLock.Unlock()
 
 	// Persist the document
@@ -345,7 +367,7 @@ func (c *Collection) Delete(_ context.Context, where, whereDocument map[string]s
 
 	if where != nil || whereDocument != nil {
 		// metadata + content filters
-		filteredDocs := filterDocs(c.documents, where, whereDocument)
+		filteredDocs := filterDocs(c.orderedDocuments(), where, whereDocument)
 		for _, doc := range filteredDocs {
 			docIDs = append(docIDs, doc.ID)
 		}
@@ -358,8 +380,10 @@ func (c *Collection) Delete(_ context.Context, where, whereDocument map[string]s
 		return nil
 	}
 
+	c.ordered = nil
 	for _, docID := range docIDs {
 		delete(c.documents, docID)
+		delete(c.added, docID)
 
 		// Remove the document from disk
 		if c.persistDirectory != "" {
@@ -372,6 +396,38 @@ func (c *Collection) Delete(_ context.Context, where, whereDocument map[string]s
 	}
 
 	return nil
+}
+
+// orderedDocuments returns the collection's documents in the order they were
+// added, followed by those loaded from disk, by ID. The caller holds
+// documentsLock, for reading or writing, and must not change the slice.
+//
+// summitbot: added to chromem-go v0.7.0.
+func (c *Collection) orderedDocuments() []*Document {
+	c.orderedLock.Lock()
+	defer c.orderedLock.Unlock()
+	if c.ordered == nil && len(c.documents) > 0 {
+		docs := make([]*Document, 0, len(c.documents))
+		for _, doc := range c.documents {
+			docs = append(docs, doc)
+		}
+		slices.SortFunc(docs, func(a, b *Document) int {
+			na, aok := c.added[a.ID]
+			nb, bok := c.added[b.ID]
+			switch {
+			case aok && bok:
+				return cmp.Compare(na, nb)
+			case aok != bok:
+				if aok {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		c.ordered = docs
+	}
+	return c.ordered
 }
 
 // Count returns the number of documents in the collection.
@@ -505,7 +561,7 @@ func (c *Collection) queryEmbedding(ctx context.Context, queryEmbedding, negativ
 	}
 
 	// Filter docs by metadata and content
-	filteredDocs := filterDocs(c.documents, where, whereDocument)
+	filteredDocs := filterDocs(c.orderedDocuments(), where, whereDocument)
 
 	// No need to continue if the filters got rid of all documents
 	if len(filteredDocs) == 0 {

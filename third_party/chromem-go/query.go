@@ -41,11 +41,13 @@ func (h *docMaxHeap) Pop() any {
 }
 
 // maxDocSims manages a max-heap of docSims with a fixed size, keeping the n highest
-// similarities. It's safe for concurrent use, but not the result of values().
-// In our benchmarks this was faster than sorting a slice of docSims at the end.
+// similarities. It's not safe for concurrent use: each goroutine of a query
+// keeps its own, and they are merged when all are done.
+//
+// summitbot: chromem-go v0.7.0 shared one heap between the goroutines under a
+// mutex taken for every document, even one that could not enter the heap.
 type maxDocSims struct {
 	h    docMaxHeap
-	lock sync.RWMutex
 	size int
 }
 
@@ -59,71 +61,64 @@ func newMaxDocSims(size int) *maxDocSims {
 
 // add inserts a new docSim into the heap, keeping only the top n similarities.
 func (d *maxDocSims) add(doc docSim) {
-	d.lock.Lock()
-	defer d.lock.Unlock()
 	if d.h.Len() < d.size {
 		heap.Push(&d.h, doc)
 	} else if d.h.Len() > 0 && d.h[0].similarity < doc.similarity {
 		// Replace the smallest similarity if the new doc's similarity is higher
-		heap.Pop(&d.h)
-		heap.Push(&d.h, doc)
+		d.h[0] = doc
+		heap.Fix(&d.h, 0)
 	}
 }
 
 // values returns the docSims in the heap, sorted by similarity (descending).
-// The call itself is safe for concurrent use with add(), but the result isn't.
-// Only work with the result after all calls to add() have finished.
+// The heap must not be used afterwards.
 func (d *maxDocSims) values() []docSim {
-	d.lock.RLock()
-	defer d.lock.RUnlock()
 	slices.SortFunc(d.h, func(i, j docSim) int {
 		return cmp.Compare(j.similarity, i.similarity)
 	})
 	return d.h
 }
 
-// filterDocs filters a map of documents by metadata and content.
-// It does this concurrently.
-func filterDocs(docs map[string]*Document, where, whereDocument map[string]string) []*Document {
-	filteredDocs := make([]*Document, 0, len(docs))
-	filteredDocsLock := sync.Mutex{}
-
-	// Determine concurrency. Use number of docs or CPUs, whichever is smaller.
-	numCPUs := runtime.NumCPU()
-	numDocs := len(docs)
-	concurrency := numCPUs
-	if numDocs < numCPUs {
-		concurrency = numDocs
+// filterDocs filters documents by metadata and content, keeping their order.
+// Without filters it returns docs itself. It filters concurrently.
+//
+// summitbot: chromem-go v0.7.0 took the collection's map, and sent every
+// document through a channel to be filtered, even with no filter.
+func filterDocs(docs []*Document, where, whereDocument map[string]string) []*Document {
+	if len(where) == 0 && len(whereDocument) == 0 {
+		if len(docs) == 0 {
+			return nil
+		}
+		return docs
 	}
 
-	docChan := make(chan *Document, concurrency*2)
+	// Determine concurrency. Use number of docs or CPUs, whichever is smaller.
+	concurrency := min(runtime.NumCPU(), len(docs))
+	if concurrency == 0 {
+		return nil
+	}
 
+	// Each goroutine filters a sub-slice into its own part; the parts are
+	// joined in order.
+	parts := make([][]*Document, concurrency)
 	wg := sync.WaitGroup{}
 	for i := 0; i < concurrency; i++ {
 		wg.Add(1)
-		go func() {
+		go func(part *[]*Document, subSlice []*Document) {
 			defer wg.Done()
-			for doc := range docChan {
+			for _, doc := range subSlice {
 				if documentMatchesFilters(doc, where, whereDocument) {
-					filteredDocsLock.Lock()
-					filteredDocs = append(filteredDocs, doc)
-					filteredDocsLock.Unlock()
+					*part = append(*part, doc)
 				}
 			}
-		}()
+		}(&parts[i], docs[i*len(docs)/concurrency:(i+1)*len(docs)/concurrency])
 	}
-
-	for _, doc := range docs {
-		docChan <- doc
-	}
-	close(docChan)
-
 	wg.Wait()
 
-	// With filteredDocs being initialized as potentially large slice, let's return
-	// nil instead of the empty slice.
-	if len(filteredDocs) == 0 {
-		filteredDocs = nil
+	// nil, not an empty slice, when nothing matched.
+	var filteredDocs []*Document
+	for _, part := range parts {
+		filteredDocs = append(filteredDocs, part...)
 	}
 	return filteredDocs
 }
@@ -163,8 +158,6 @@ func documentMatchesFilters(document *Document, where, whereDocument map[string]
 }
 
 func getMostSimilarDocs(ctx context.Context, queryVectors, negativeVector []float32, negativeFilterThreshold float32, docs []*Document, n int) ([]docSim, error) {
-	nMaxDocs := newMaxDocSims(n)
-
 	// Determine concurrency. Use number of docs or CPUs, whichever is smaller.
 	numCPUs := runtime.NumCPU()
 	numDocs := len(docs)
@@ -172,6 +165,8 @@ func getMostSimilarDocs(ctx context.Context, queryVectors, negativeVector []floa
 	if numDocs < numCPUs {
 		concurrency = numDocs
 	}
+	// summitbot: one heap per goroutine, merged below.
+	nMaxDocsParts := make([]*maxDocSims, concurrency)
 
 	var sharedErr error
 	sharedErrLock := sync.Mutex{}
@@ -202,6 +197,8 @@ func getMostSimilarDocs(ctx context.Context, queryVectors, negativeVector []floa
 			end += rem
 		}
 
+		nMaxDocs := newMaxDocSims(n)
+		nMaxDocsParts[i] = nMaxDocs
 		wg.Add(1)
 		go func(subSlice []*Document) {
 			defer wg.Done()
@@ -241,5 +238,11 @@ func getMostSimilarDocs(ctx context.Context, queryVectors, negativeVector []floa
 		return nil, sharedErr
 	}
 
+	nMaxDocs := newMaxDocSims(n)
+	for _, part := range nMaxDocsParts {
+		for _, doc := range part.h {
+			nMaxDocs.add(doc)
+		}
+	}
 	return nMaxDocs.values(), nil
 }

@@ -91,7 +91,7 @@ func TestFilterDocs(t *testing.T) {
 
 	for _, tc := range tt {
 		t.Run(tc.name, func(t *testing.T) {
-			got := filterDocs(docs, tc.where, tc.whereDocument)
+			got := filterDocs([]*Document{docs["1"], docs["2"]}, tc.where, tc.whereDocument)
 
 			if !reflect.DeepEqual(got, tc.want) {
 				// If len is 2, the order might be different (function under test
