@@ -3,7 +3,6 @@ package retrieval_test
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -162,58 +161,4 @@ func heapInUse() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapInuse
-}
-
-// BenchmarkVectorStorePartitions searches one store of random unit vectors
-// kept in one chromem collection and split over four, the way NewVectorStore
-// splits a large store. It is what chose partitionSize and maxPartitions.
-//
-// Run: SUMMITBOT_BENCH_100K=1 go test ./retrieval -run '^$' -bench VectorStorePartitions -benchtime 20x
-// (without SUMMITBOT_BENCH_100K it runs at 10,000 vectors).
-func BenchmarkVectorStorePartitions(b *testing.B) {
-	n := 10_000
-	if os.Getenv("SUMMITBOT_BENCH_100K") == "1" {
-		n = 100_000
-	}
-	dims := scaleDims()
-	if dims == 0 {
-		dims = 512
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	docs := make([]retrieval.Doc, n)
-	vecs := make([][]float32, n)
-	for i := range docs {
-		docs[i] = retrieval.Doc{ID: fmt.Sprintf("v%06d", i)}
-		vecs[i] = randomUnit(r, dims)
-	}
-	q := randomUnit(r, dims)
-	for _, parts := range []int{1, 4} {
-		vs, err := retrieval.NewVectorStoreParts(context.Background(), docs, vecs, parts)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(fmt.Sprintf("vectors=%d/dims=%d/collections=%d", n, dims, parts), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := vs.Search(context.Background(), q, 20); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
-}
-
-// randomUnit returns a random vector of unit length.
-func randomUnit(r *rand.Rand, dims int) []float32 {
-	v := make([]float32, dims)
-	var sum float64
-	for i := range v {
-		x := r.NormFloat64()
-		v[i] = float32(x)
-		sum += x * x
-	}
-	norm := math.Sqrt(sum)
-	for i := range v {
-		v[i] = float32(float64(v[i]) / norm)
-	}
-	return v
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -190,7 +189,7 @@ func TestVectorStoreNeverEmbeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := vs.parts[0].Query(context.Background(), "a text", 1, nil, nil); !errors.Is(err, errNoEmbedding) {
+	if _, err := vs.coll.Query(context.Background(), "a text", 1, nil, nil); !errors.Is(err, errNoEmbedding) {
 		t.Errorf("querying by text: %v, want %v", err, errNoEmbedding)
 	}
 }
@@ -279,50 +278,6 @@ func TestVectorStoreTiesBeyondFetch(t *testing.T) {
 		// Tied docs have even i, so odd IDs 99-i; the lowest are 001, 003.
 		if diff := cmp.Diff([]string{"049", "001", "003"}, ids); diff != "" {
 			t.Fatalf("ids (-want +got):\n%s", diff)
-		}
-	}
-}
-
-// TestVectorStorePartitionsAgree: a store split over several collections
-// returns what one collection returns, ties by ID included, for any n. The
-// vectors take few distinct values so that most scores tie.
-func TestVectorStorePartitionsAgree(t *testing.T) {
-	ctx := context.Background()
-	r := rand.New(rand.NewPCG(7, 7))
-	shapes := [][]float32{unitVec(1, 0, 0), unitVec(1, 1, 0), unitVec(0, 1, 0), unitVec(1, 1, 1), unitVec(0, 0, 1)}
-	var docs []Doc
-	var vecs [][]float32
-	for i := range 300 {
-		docs = append(docs, Doc{ID: fmt.Sprintf("d%03d", r.IntN(1000)*1000+i)})
-		vecs = append(vecs, shapes[r.IntN(len(shapes))])
-	}
-	one, err := newVectorStore(ctx, docs, vecs, 3, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	queries := [][]float32{unitVec(1, 0, 0), unitVec(0, 1, 1), unitVec(1, 2, 3)}
-	for _, parts := range []int{2, 3, 4, 7} {
-		split, err := newVectorStore(ctx, docs, vecs, 3, parts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(split.parts) != parts || split.Len() != len(docs) {
-			t.Fatalf("%d parts: got %d collections holding %d documents", parts, len(split.parts), split.Len())
-		}
-		for qi, q := range queries {
-			for _, n := range []int{1, 5, 40, 150, 300, 400} {
-				want, err := one.Search(ctx, q, n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := split.Search(ctx, q, n)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(want, got); diff != "" {
-					t.Fatalf("%d parts, query %d, n=%d (-one +split):\n%s", parts, qi, n, diff)
-				}
-			}
 		}
 	}
 }
