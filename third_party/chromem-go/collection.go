@@ -1,7 +1,6 @@
 package chromem
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -407,25 +406,26 @@ func (c *Collection) orderedDocuments() []*Document {
 	c.orderedLock.Lock()
 	defer c.orderedLock.Unlock()
 	if c.ordered == nil && len(c.documents) > 0 {
-		docs := make([]*Document, 0, len(c.documents))
-		for _, doc := range c.documents {
-			docs = append(docs, doc)
-		}
-		slices.SortFunc(docs, func(a, b *Document) int {
-			na, aok := c.added[a.ID]
-			nb, bok := c.added[b.ID]
-			switch {
-			case aok && bok:
-				return cmp.Compare(na, nb)
-			case aok != bok:
-				if aok {
-					return -1
-				}
-				return 1
+		// The numbers are dense, up to the holes deletions leave: place each
+		// document at its number, then close the holes. No sort, so the first
+		// query after a change pays one pass over the map.
+		slots := make([]*Document, c.nextAdded)
+		var loaded []*Document
+		for id, doc := range c.documents {
+			if n, ok := c.added[id]; ok {
+				slots[n] = doc
+			} else {
+				loaded = append(loaded, doc)
 			}
-			return strings.Compare(a.ID, b.ID)
-		})
-		c.ordered = docs
+		}
+		docs := make([]*Document, 0, len(c.documents))
+		for _, doc := range slots {
+			if doc != nil {
+				docs = append(docs, doc)
+			}
+		}
+		slices.SortFunc(loaded, func(a, b *Document) int { return strings.Compare(a.ID, b.ID) })
+		c.ordered = append(docs, loaded...)
 	}
 	return c.ordered
 }

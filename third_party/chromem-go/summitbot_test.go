@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -110,9 +111,12 @@ func TestQueryMatchesBruteForce(t *testing.T) {
 }
 
 // TestOrderedDocuments checks the order queries scan documents in: the order
-// they were first added, an overwrite keeping its place.
+// they were first added, an overwrite keeping its place; then, after an
+// export and an import, which do not keep that order, the documents added
+// since, then the imported ones by ID.
 func TestOrderedDocuments(t *testing.T) {
-	c, err := NewDB().CreateCollection("c", nil, nil)
+	db := NewDB()
+	c, err := db.CreateCollection("c", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,5 +135,25 @@ func TestOrderedDocuments(t *testing.T) {
 	}
 	if want := []string{"b", "c", "a"}; !slices.Equal(got, want) {
 		t.Errorf("ordered documents %v, want %v", got, want)
+	}
+
+	file := filepath.Join(t.TempDir(), "db.gob")
+	if err := db.ExportToFile(file, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	imported := NewDB()
+	if err := imported.ImportFromFile(file, ""); err != nil {
+		t.Fatal(err)
+	}
+	c = imported.GetCollection("c", nil)
+	if err := c.AddDocument(context.Background(), Document{ID: "z", Embedding: v}); err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, d := range c.orderedDocuments() {
+		got = append(got, d.ID)
+	}
+	if want := []string{"z", "a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("after import, ordered documents %v, want %v", got, want)
 	}
 }
