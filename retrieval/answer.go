@@ -215,7 +215,15 @@ func (e Extractive) answer(ctx context.Context, q Question) (*Answer, []Passage,
 			w := scoreWeights
 			c.score = w.sentence*sentCov + w.passage*chunkCov +
 				w.similarity*dotProduct(qvec, s.vec) + w.rank/float64(rank+1)
-			fits := ans.Kind == KindOther || ix.hasKindEvidence(ans.Kind, s.text)
+			var fits bool
+			switch ans.Kind {
+			case KindOther:
+				fits = true
+			case KindPlace:
+				fits = ix.placeAttached(need, s.text)
+			default:
+				fits = ix.hasKindEvidence(ans.Kind, s.text)
+			}
 			if fits && ans.Kind != KindOther {
 				c.score += w.kind * kindBonus[ans.Kind]
 			}
@@ -272,15 +280,16 @@ var scoreWeights = struct {
 
 // kindBonus is how much a sentence gains for holding the kind of fact the
 // question asks for. Durations, distances, counts and dates are precise
-// cues; a capitalised name or a place is weaker evidence of a person or
-// location answer.
+// cues; a capitalised name is weaker evidence of a person. A place counts
+// only beside what the question asks about (placeAttached), and then about
+// as much as a date.
 var kindBonus = map[Kind]float64{
 	KindDuration: 0.5,
 	KindDistance: 0.5,
 	KindCount:    0.3,
 	KindTime:     0.4,
 	KindPerson:   0.15,
-	KindPlace:    0.1,
+	KindPlace:    0.2,
 	KindReason:   0.1,
 	KindQuote:    0.2,
 	KindClock:    0.5,
@@ -434,6 +443,36 @@ func (n need) coverage(have map[string]bool) float64 {
 		}
 	}
 	return got / n.total
+}
+
+// has reports whether t is one of the terms the question asks about.
+func (n need) has(t string) bool {
+	return slices.Contains(n.terms, t) || slices.ContainsFunc(n.concepts, func(c []string) bool { return slices.Contains(c, t) })
+}
+
+// placeReach is how many words before a place may say what happened there,
+// and how many after its first word may still be its name ("near the
+// Chinese border").
+const placeReach = 2
+
+// placeAttached reports whether sentence names a place right after
+// something the question asks about. "The two leaders are meeting at the
+// Vostochny Cosmodrome" answers "Where did Putin and Kim meet?"; "...by
+// meeting Putin, Vladimir Tikhonov, professor of Korean studies at the
+// University of Oslo" names a place too, but of the professor, words away
+// from "meeting". A place whose own words are the question's ("near the
+// Chinese border" for "Which border is it near?") is attached too.
+func (ix *Index) placeAttached(n need, sentence string) bool {
+	for _, m := range kindEvidence[KindPlace].FindAllStringIndex(sentence, -1) {
+		before := wordRE.FindAllString(sentence[:m[0]], -1)
+		before = before[max(0, len(before)-placeReach):]
+		after := wordRE.FindAllString(sentence[m[1]:], placeReach)
+		around := strings.Join(before, " ") + " " + sentence[m[0]:m[1]] + " " + strings.Join(after, " ")
+		if slices.ContainsFunc(ix.bm25.Terms(around), n.has) {
+			return true
+		}
+	}
+	return false
 }
 
 func allIn(terms []string, have map[string]bool) bool {
