@@ -149,20 +149,16 @@ func (b *BM25) Search(ctx context.Context, text string, n int) ([]Hit, error) {
 	// the n-th place survive the cut is up to it: topN makes the cut exact.
 	// (Asking bleve to sort on the ID too did the same, but read every
 	// matching document's ID: a quarter of a search at 100,000 passages.)
-	return topN(n, func(k int) ([]Hit, func(float64) bool, error) {
-		k = min(k, b.docCount)
+	return topN(n, b.docCount, func(k int) ([]Hit, error) {
 		res, err := b.search(ctx, text, k, false)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		hits := make([]Hit, len(res.Hits))
 		for i, h := range res.Hits {
 			hits[i] = Hit{ID: h.ID, Score: h.Score}
 		}
-		complete := func(nth float64) bool {
-			return len(hits) < k || k == b.docCount || nth > hits[len(hits)-1].Score
-		}
-		return hits, complete, nil
+		return hits, nil
 	})
 }
 

@@ -107,8 +107,7 @@ func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit,
 	// topN makes the cut exact. Only ID and Similarity are read from the
 	// results; their Embedding and Metadata point into chromem's storage and
 	// are left alone.
-	return topN(n, func(k int) ([]Hit, func(float64) bool, error) {
-		k = min(k, v.count) // chromem refuses to be asked for more than it has
+	return topN(n, v.count, func(k int) ([]Hit, error) {
 		res, err := v.coll.QueryEmbedding(ctx, qvec, k, nil, nil)
 		if err == nil {
 			// Chromem's scan stops without an error when ctx is done, and
@@ -116,17 +115,12 @@ func (v *VectorStore) Search(ctx context.Context, qvec []float32, n int) ([]Hit,
 			err = ctx.Err()
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("vector search: %w", err)
+			return nil, fmt.Errorf("vector search: %w", err)
 		}
 		hits := make([]Hit, len(res))
 		for i, d := range res {
 			hits[i] = Hit{ID: d.ID, Score: float64(d.Similarity)}
 		}
-		// Every document scoring at least s was fetched if all were, or if
-		// one scoring below s was (and chromem gives the k best).
-		complete := func(s float64) bool {
-			return k == v.count || len(hits) < k || slices.ContainsFunc(hits, func(h Hit) bool { return h.Score < s })
-		}
-		return hits, complete, nil
+		return hits, nil
 	})
 }
