@@ -51,7 +51,7 @@ func (d dockerfile) get(i int, op string) string {
 	return v
 }
 
-// TestDockerfile checks what the README promises of the image: a build
+// TestDockerfile checks what docs/operations.md promises of the image: a build
 // stage and a small runtime stage, a non-root user, the entrypoint and the
 // health check; then runs the Dockerfile's own build command (our machines
 // have no Docker engine) and checks the binary is static and carries the
@@ -82,14 +82,14 @@ func TestDockerfile(t *testing.T) {
 	if !strings.Contains(d.get(last, "COPY"), "--from=build") {
 		t.Errorf("the runtime stage does not copy the binary from the build stage")
 	}
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	readme, err := os.ReadFile(filepath.Join("..", "..", "docs", "operations.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range facts {
 		row := "| " + k + " | `" + v + "` |"
 		if !strings.Contains(string(readme), row) {
-			t.Errorf("README.md lacks the row %s", row)
+			t.Errorf("docs/operations.md lacks the row %s", row)
 		}
 	}
 

@@ -18,7 +18,7 @@ import (
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("eval", e)
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
-	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in the README)")
+	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
 	verbose := fs.Bool("verbose", false, "also list every question the hybrid mode got wrong")
 	writeCal := fs.String("write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
 	pos, err := parseFlags(fs, args)
@@ -136,7 +136,7 @@ func printReports(w io.Writer, rs []retrieval.ModeReport) {
 	tw.Flush()
 }
 
-// printMarkdown writes the report table as Markdown, for the README.
+// printMarkdown writes the report table as Markdown, for docs/benchmarks.md.
 func printMarkdown(w io.Writer, rs []retrieval.ModeReport) {
 	for i, cells := range reportRows(rs) {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
