@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unicode/utf8"
 )
 
 //go:embed data/glove100.bin
@@ -216,14 +217,23 @@ func (t *Table) Similarity(a, b string) float64 {
 // Zipf's law: p(r) = 1 / (r · H(V)), where V is the source vocabulary size
 // (341,479) and H(V) = Σ_{k≤V} 1/k ≈ 13.3, so p sums to 1 over the source
 // vocabulary. A word the table lacks gets the probability of the rarest
-// word, p(V): it is taken to be as specific as any word can be.
+// word, p(V): it is taken to be as specific as any word can be. Except a
+// one-character word: the source dropped them all, and the ones that occur
+// in text on their own, "a" and "i", are among the most frequent English
+// words, so every one-character word is given rank 10 (SIF weight ≈ 0.12).
 func (t *Table) Prob(word string) float64 {
 	r, ok := t.Rank(word)
 	if !ok {
 		r = t.vocab
+		if utf8.RuneCountInString(word) == 1 {
+			r = oneCharRank
+		}
 	}
 	return t.probRank(r)
 }
+
+// oneCharRank is the rank Prob assumes for a one-character word.
+const oneCharRank = 10
 
 func (t *Table) probRank(r int) float64 { return 1 / (float64(r) * t.harmonic) }
 

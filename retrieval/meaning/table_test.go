@@ -131,6 +131,9 @@ func TestSIFWeight(t *testing.T) {
 	if !(the < 0.02 && kim > 0.95 && unk > kim && unk < 1) {
 		t.Errorf("weights the=%v kim=%v unknown=%v", the, kim, unk)
 	}
+	if a, i := tb.SIFWeight("a", DefaultA), tb.SIFWeight("i", DefaultA); a > 0.2 || a != i {
+		t.Errorf("one-character words weigh %v %v, want ≈ 0.12", a, i)
+	}
 	// p sums to 1 over the source vocabulary.
 	var sum float64
 	for r := 1; r <= 341479; r++ {

@@ -1,0 +1,106 @@
+package meaning
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+)
+
+var tag = regexp.MustCompile(`<[^>]*>`)
+
+// articles returns the five articles' texts with their HTML links removed.
+func articles(t testing.TB) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../corpus/articles/*.txt")
+	if err != nil || len(files) != 5 {
+		t.Fatalf("articles: %v %v", files, err)
+	}
+	var out []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, tag.ReplaceAllString(string(b), " "))
+	}
+	return out
+}
+
+func TestSIFUnitAndDeterministic(t *testing.T) {
+	arts := articles(t)
+	a := NewSIF(Default(), arts, 0)
+	b := NewSIF(Default(), slices.Clone(arts), DefaultA)
+	if a.Model() != "sif-glove100-v1/100" {
+		t.Errorf("Model %q", a.Model())
+	}
+	texts := append(slices.Clone(arts), "how did kim get there", "what car did kim bring", "", "!!! 2023", "vostochny")
+	va, err := a.Embed(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, _ := b.Embed(context.Background(), texts)
+	for i, v := range va {
+		if len(v) != 100 {
+			t.Fatalf("text %d: %d dims", i, len(v))
+		}
+		if !slices.Equal(v, vb[i]) {
+			t.Errorf("text %d: embeddings differ between two equal embedders", i)
+		}
+		n := norm(v)
+		if i >= len(texts)-3 { // nothing the table knows: all zeros
+			if n != 0 {
+				t.Errorf("text %q: norm %v, want a zero vector", texts[i], n)
+			}
+			continue
+		}
+		if math.Abs(n-1) > 1e-6 {
+			t.Errorf("text %d: norm %v", i, n)
+		}
+	}
+	if _, err := a.Embed(canceled(), texts); err == nil {
+		t.Error("Embed ignored a canceled context")
+	}
+}
+
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
+
+// TestSIFMeaning: a paraphrase lands nearer its sentence than an unrelated
+// question does, and removing the common component helps that margin.
+func TestSIFMeaning(t *testing.T) {
+	s := NewSIF(Default(), articles(t), 0)
+	vs, _ := s.Embed(context.Background(), []string{
+		"Kim arrived at the cosmodrome in his armoured train.",
+		"how did kim get there",
+		"how do i make pancakes",
+	})
+	dot := func(a, b []float32) float64 {
+		var d float64
+		for i := range a {
+			d += float64(a[i]) * float64(b[i])
+		}
+		return d
+	}
+	if on, off := dot(vs[0], vs[1]), dot(vs[0], vs[2]); on <= off {
+		t.Errorf("paraphrase %.3f not above off-topic %.3f", on, off)
+	}
+}
+
+func BenchmarkSIFEmbed20Words(b *testing.B) {
+	s := NewSIF(Default(), articles(b), 0)
+	texts := []string{"Korean leader Kim Jong-un travelled by armoured train to the Vostochny cosmodrome to meet Russian President Vladimir Putin for talks"}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Embed(ctx, texts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
