@@ -152,9 +152,11 @@ func TestTokens(t *testing.T) {
 		"don't, can't WON'T":                             "do not can not will not",
 		"the Putin-Kim summit of 2023 cost 1,000 rubles": "the putin kim summit of 2023 cost 1,000 rubles",
 		"kims' the U.S. e-mail -- 'quoted' “yes” 3.5%":   "kims the u s e-mail quoted yes 3.5",
-		"whats the tallest mountain on earth??? 🏔️":      "whats the tallest mountain on earth",
-		"":            "",
-		"!!! ... ---": "",
+		"whats the tallest mountain on earth??? 🏔️":      "what is the tallest mountain on earth",
+		"who is putins press secratary rn tho":           "who is putin press secratary right now though",
+		"wat did u say abt it":                           "what did you say about it",
+		"":                                               "",
+		"!!! ... ---":                                    "",
 	} {
 		if got := strings.Join(tb.Tokens(in), " "); got != want {
 			t.Errorf("Tokens(%q) = %q, want %q", in, got, want)

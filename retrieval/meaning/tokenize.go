@@ -15,6 +15,10 @@ import (
 //     negation split ("don't" → "do", "not"; "can't" → "can", "not"): the
 //     vocabulary holds no word with an apostrophe or a full stop, and no
 //     number;
+//   - chat spellings are expanded to the words they stand for ("whats" →
+//     "what", "is"; "abt" → "about"; "rn" → "right", "now"; see chat), and a
+//     word the table lacks that ends in "s" becomes its stem when the table
+//     holds that ("putins" → "putin": a possessive typed without apostrophe);
 //   - otherwise a run of digits and joiners is kept whole (a number such as
 //     "2023" or "1,000", which has no vector but stays a specific term), and
 //     any other run is split at its joiners, each part resolved the same way
@@ -59,7 +63,24 @@ func fold(r rune) rune {
 // run resolves one run of letters, digits and joiners.
 func (t *Table) run(out []string, s string) []string {
 	s = strings.TrimLeft(s, "-'.,")
-	return t.resolve(out, strings.TrimRight(s, "-'.,"))
+	s = strings.TrimRight(s, "-'.,")
+	if ws, ok := chat[s]; ok { // whole runs only: "u.s." is not "you s"
+		return append(out, ws...)
+	}
+	return t.resolve(out, s)
+}
+
+// chat maps spellings common in chat to the words they stand for. GloVe,
+// trained on Wikipedia and news, has vectors for some of them ("whats",
+// "abt", "rn") that are noise or mean something else.
+var chat = map[string][]string{
+	"abt": {"about"}, "bc": {"because"}, "cant": {"can", "not"}, "cuz": {"because"},
+	"didnt": {"did", "not"}, "doesnt": {"does", "not"}, "dont": {"do", "not"},
+	"hes": {"he", "is"}, "howd": {"how", "did"}, "im": {"i", "am"}, "isnt": {"is", "not"},
+	"pls": {"please"}, "plz": {"please"}, "ppl": {"people"}, "r": {"are"}, "rn": {"right", "now"},
+	"thx": {"thanks"}, "tho": {"though"}, "u": {"you"}, "ur": {"your"}, "wasnt": {"was", "not"},
+	"wat": {"what"}, "whats": {"what", "is"}, "whens": {"when", "is"}, "wheres": {"where", "is"},
+	"whos": {"who", "is"}, "wht": {"what"}, "wont": {"will", "not"}, "ya": {"you"}, "yr": {"year"},
 }
 
 func (t *Table) resolve(out []string, s string) []string {
@@ -68,6 +89,11 @@ func (t *Table) resolve(out []string, s string) []string {
 	}
 	if _, ok := t.ID(s); ok {
 		return append(out, s)
+	}
+	if stem, ok := strings.CutSuffix(s, "s"); ok && len(stem) > 2 && !strings.ContainsAny(stem, "-'.,") {
+		if _, ok := t.ID(stem); ok {
+			return append(out, stem)
+		}
 	}
 	switch {
 	case strings.HasSuffix(s, "'s"):
