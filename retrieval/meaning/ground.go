@@ -1,5 +1,7 @@
 package meaning
 
+import "unicode/utf8"
+
 // Vocabulary is the set of distinct words of some texts (the articles), for
 // measuring how well a question's words are grounded in them.
 type Vocabulary struct {
@@ -32,16 +34,19 @@ func NewVocabulary(t *Table, texts []string) *Vocabulary {
 func (v *Vocabulary) Len() int { return len(v.words) }
 
 // Nearest returns the vocabulary word nearest to word and their cosine:
-// word itself and 1 for a word of the vocabulary; "" and 0 for a word the
-// table lacks that is not in it, or one no vocabulary word is positively
-// similar to.
+// word itself and 1 for a word of the vocabulary. A word the table lacks is
+// taken for a misspelling of the vocabulary word it is closest to in edit
+// distance, when that is 1 (words of 4+ letters) or 2 (7+ letters), with the
+// same first letter ("secratary" → "secretary"), at cosine 1 − 0.1 × the
+// distance; otherwise it gets "" and 0. So does a word no vocabulary word is
+// positively similar to.
 func (v *Vocabulary) Nearest(word string) (string, float64) {
 	if v.words[word] {
 		return word, 1
 	}
 	id, ok := v.t.ID(word)
 	if !ok {
-		return "", 0
+		return v.misspelt(word)
 	}
 	best, bestID := 0.0, -1
 	for _, j := range v.ids {
@@ -79,4 +84,70 @@ func (v *Vocabulary) Grounding(question string) float64 {
 // use; build a Vocabulary once to score many questions.
 func Grounding(question string, vocab []string) float64 {
 	return NewVocabulary(Default(), vocab).Grounding(question)
+}
+
+// misspelt returns the vocabulary word word is likely a misspelling of (see
+// Nearest), preferring the smaller distance, then the first in sorted order.
+func (v *Vocabulary) misspelt(word string) (string, float64) {
+	n := utf8.RuneCountInString(word)
+	limit := 0
+	switch {
+	case n >= 7:
+		limit = 2
+	case n >= 4:
+		limit = 1
+	default:
+		return "", 0
+	}
+	best, bestD := "", limit+1
+	first, _ := utf8.DecodeRuneInString(word)
+	for w := range v.words {
+		if r, _ := utf8.DecodeRuneInString(w); r != first {
+			continue
+		}
+		if d := editDistance(word, w, limit); d < bestD || (d == bestD && w < best) {
+			best, bestD = w, d
+		}
+	}
+	if best == "" || bestD > limit {
+		return "", 0
+	}
+	return best, 1 - 0.1*float64(bestD)
+}
+
+// editDistance returns the optimal-string-alignment distance of a and b
+// (insertions, deletions, substitutions and adjacent transpositions), or
+// limit+1 when it exceeds limit.
+func editDistance(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > limit || -d > limit {
+		return limit + 1
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			c := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				c = min(c, prev2[j-2]+1)
+			}
+			cur[j] = c
+			rowMin = min(rowMin, c)
+		}
+		if rowMin > limit {
+			return limit + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
 }

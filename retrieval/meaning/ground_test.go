@@ -1,7 +1,10 @@
 package meaning
 
 import (
+	"context"
+	"math"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -84,6 +87,42 @@ func TestGroundingSeparates(t *testing.T) {
 	}
 	if g := Grounding("vostochny", []string{"Vostochny cosmodrome"}); g != 1 {
 		t.Errorf("an unknown word of the vocabulary grounds at %v, want 1", g)
+	}
+}
+
+func TestNearestMisspelt(t *testing.T) {
+	v := NewVocabulary(Default(), articles(t))
+	for in, want := range map[string]string{"secratary": "secretary", "vostochy": "vostochny", "cosmodrom": "cosmodrome", "segfault": "", "xyzzy": ""} {
+		got, c := v.Nearest(in)
+		if got != want || (want != "" && c != 0.9) {
+			t.Errorf("Nearest(%q) = %q %v, want %q 0.9", in, got, c, want)
+		}
+	}
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"secratary", "secretary", 1}, {"teh", "the", 1}, {"missils", "missile", 1}, {"abc", "xyz", 2}, {"", "ab", 2}, {"same", "same", 0}} {
+		if got := editDistance(c.a, c.b, 1); got != min(c.d, 2) {
+			t.Errorf("editDistance(%q, %q, 1) = %d, want %d", c.a, c.b, got, min(c.d, 2))
+		}
+	}
+}
+
+// TestBadInput: only unknown words, emoji, punctuation, or 300 characters of
+// one repeated word give finite scores and vectors, never a panic.
+func TestBadInput(t *testing.T) {
+	v := NewVocabulary(Default(), articles(t))
+	s := NewSIF(Default(), articles(t), 0)
+	long := strings.Repeat("kim ", 75)
+	for _, q := range []string{"🙂🙂🙂", "?!?!...", "qwzx vbnmk", long, strings.Repeat("x", 300), "\x00\xff"} {
+		g := v.Grounding(q)
+		vs, err := s.Embed(context.Background(), []string{q})
+		if err != nil || g < 0 || g > 1 || math.IsNaN(g) || len(vs[0]) != 100 {
+			t.Errorf("%q: grounding %v, embed %v", q, g, err)
+		}
+	}
+	if g := v.Grounding(long); g != 1 {
+		t.Errorf("repeated article word grounds at %v", g)
 	}
 }
 
