@@ -1,6 +1,9 @@
 package meaning
 
-import "unicode/utf8"
+import (
+	"math"
+	"unicode/utf8"
+)
 
 // Vocabulary is the set of distinct words of some texts (the articles), for
 // measuring how well a question's words are grounded in them.
@@ -10,7 +13,9 @@ type Vocabulary struct {
 	A     float64
 	t     *Table
 	words map[string]bool
-	ids   []int // the words that have vectors
+	ids   []int     // the words that have vectors
+	vecs  []int8    // their quantized vectors, dims each, contiguous
+	norms []float64 // their quantized vectors' L2 norms
 }
 
 // NewVocabulary collects the words of texts, tokenized with t.Tokens.
@@ -24,6 +29,12 @@ func NewVocabulary(t *Table, texts []string) *Vocabulary {
 			v.words[w] = true
 			if id, ok := t.ID(w); ok {
 				v.ids = append(v.ids, id)
+				var ss int64
+				for _, b := range t.row(id)[8:] {
+					v.vecs = append(v.vecs, int8(b))
+					ss += int64(int8(b)) * int64(int8(b))
+				}
+				v.norms = append(v.norms, math.Sqrt(float64(ss)))
 			}
 		}
 	}
@@ -48,9 +59,25 @@ func (v *Vocabulary) Nearest(word string) (string, float64) {
 	if !ok {
 		return v.misspelt(word)
 	}
+	q := v.t.row(id)[8:]
+	var ss int64
+	for _, b := range q {
+		ss += int64(int8(b)) * int64(int8(b))
+	}
+	if ss == 0 {
+		return "", 0
+	}
+	qn := math.Sqrt(float64(ss))
+	dims := v.t.dims
 	best, bestID := 0.0, -1
-	for _, j := range v.ids {
-		if c := v.t.cosine(id, j); c > best {
+	for k, j := range v.ids {
+		row := v.vecs[k*dims : (k+1)*dims]
+		row = row[:len(q)]
+		var dot int32
+		for i, b := range q {
+			dot += int32(int8(b)) * int32(row[i])
+		}
+		if c := float64(dot) / (qn * v.norms[k]); c > best && v.norms[k] > 0 {
 			best, bestID = c, j
 		}
 	}
