@@ -1,15 +1,27 @@
 // Package meaning gives word meaning offline: GloVe word vectors (100
 // dimensions, the 150,000 most frequent words of Wikipedia 2014 + Gigaword 5,
-// int8-quantized) embedded in the binary and read in place, frequency-based
-// SIF weights, a tokenizer matching the vocabulary, a SIF sentence embedder
-// and a grounding score of a question in a vocabulary.
+// int8-quantized) and WordNet 3.0 relations between those words, both
+// embedded in the binary and read in place, frequency-based SIF weights, a
+// tokenizer matching the vocabulary, a SIF sentence embedder and a grounding
+// score of a question in a vocabulary.
 //
-// The table is data/glove100.bin, written by ./internal/gen (its doc gives the
-// exact commands and the file format). Nothing decodes the whole table at
-// start-up: Default parses the 64-byte header once and every lookup is a
-// binary search over the sorted index in the embedded bytes.
+//	t := meaning.Default()
+//	t.Similarity("car", "limousine")      // 0.59
+//	meaning.Related("car", "limousine")   // Hyponym
+//	t.SIFWeight("kim", meaning.DefaultA)  // 0.96
+//	s := meaning.NewSIF(t, passages, meaning.DefaultA) // an Embedder
+//	v := meaning.NewVocabulary(t, articles)
+//	v.Grounding("what car did kim bring") // 0.89
 //
-// The package imports no other summitbot package.
+// The data are data/glove100.bin and data/wordnet.bin, written by
+// ./internal/gen (its doc gives the exact commands; the formats are in
+// internal/gen/main.go and internal/gen/wordnet.go); their licences are in
+// data/LICENSE-*.txt. Nothing decodes a whole table at start-up: Default
+// parses the 64-byte header once and every lookup is a binary search over
+// the sorted index in the embedded bytes. MEASURED.md has the figures.
+//
+// The package imports no other summitbot package and is not yet wired into
+// cmd/summitbot.
 package meaning
 
 import (
