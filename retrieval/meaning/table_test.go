@@ -139,7 +139,7 @@ func TestSIFWeight(t *testing.T) {
 	for r := 1; r <= 341479; r++ {
 		sum += tb.probRank(r)
 	}
-	if math.Abs(sum-1) > 1e-9 {
+	if math.Abs(sum-1) > 1e-12 {
 		t.Errorf("Σp = %v", sum)
 	}
 }
@@ -194,4 +194,18 @@ func BenchmarkSimilarity(b *testing.B) {
 	for b.Loop() {
 		tb.Similarity("car", "limousine")
 	}
+}
+
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"Kim’s armoured train", "u.s. 1,000 don't", "--'.,", "🙂 kims' e-mail", "whats up abt rn"} {
+		f.Add(s)
+	}
+	tb := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range tb.Tokens(s) {
+			if w == "" || strings.ToLower(w) != w || strings.ContainsAny(w, " \t\n\"?!") {
+				t.Fatalf("Tokens(%q) gave %q", s, w)
+			}
+		}
+	})
 }
