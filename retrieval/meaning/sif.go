@@ -2,6 +2,8 @@ package meaning
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math"
 )
@@ -25,9 +27,10 @@ const powerIterations = 100
 // Output is deterministic: the same table, fit texts and a give the same bits.
 // It is safe for concurrent use.
 type SIF struct {
-	t  *Table
-	a  float64
-	pc []float64 // unit first principal component, nil when not fitted
+	t     *Table
+	a     float64
+	pc    []float64 // unit first principal component, nil when not fitted
+	model string
 }
 
 // NewSIF returns a SIF embedder over t with smoothing a (DefaultA if a ≤ 0).
@@ -46,11 +49,29 @@ func NewSIF(t *Table, fitTexts []string, a float64) *SIF {
 		}
 	}
 	s.pc = firstComponent(rows, t.dims)
+	s.model = s.name()
 	return s
 }
 
-// Model names the model, its version and dimensions.
-func (s *SIF) Model() string { return fmt.Sprintf("sif-glove100-v1/%d", s.t.dims) }
+// Model names the model, its version, what it was fitted to and its
+// dimensions: "sif-glove100-v1-<fit>/100", where <fit> is the first 8 hex
+// digits of the SHA-256 of a and the removed component ("nopc" when none was
+// removed). Embedders fitted to different texts give different vectors, so
+// they get different names, and a cache keyed by Model never mixes them.
+func (s *SIF) Model() string { return s.model }
+
+func (s *SIF) name() string {
+	if s.pc == nil {
+		return fmt.Sprintf("sif-glove100-v1-nopc/%d", s.t.dims)
+	}
+	h := sha256.New()
+	var b [8]byte
+	for _, x := range append([]float64{s.a}, s.pc...) {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
+	}
+	return fmt.Sprintf("sif-glove100-v1-%x/%d", h.Sum(nil)[:4], s.t.dims)
+}
 
 // Embed returns one unit vector per text, in order.
 func (s *SIF) Embed(ctx context.Context, texts []string) ([][]float32, error) {

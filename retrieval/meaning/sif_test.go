@@ -34,8 +34,14 @@ func TestSIFUnitAndDeterministic(t *testing.T) {
 	arts := articles(t)
 	a := NewSIF(Default(), arts, 0)
 	b := NewSIF(Default(), slices.Clone(arts), DefaultA)
-	if a.Model() != "sif-glove100-v1/100" {
-		t.Errorf("Model %q", a.Model())
+	if m := a.Model(); m != b.Model() || !regexp.MustCompile(`^sif-glove100-v1-[0-9a-f]{8}/100$`).MatchString(m) {
+		t.Errorf("Model %q and %q", m, b.Model())
+	}
+	if m := NewSIF(Default(), nil, 0).Model(); m != "sif-glove100-v1-nopc/100" {
+		t.Errorf("Model without a fit %q", m)
+	}
+	if NewSIF(Default(), arts[:2], 0).Model() == a.Model() {
+		t.Error("two fits share a Model name")
 	}
 	texts := append(slices.Clone(arts), "how did kim get there", "what car did kim bring", "", "!!! 2023", "vostochny")
 	va, err := a.Embed(context.Background(), texts)
