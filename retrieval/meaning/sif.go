@@ -23,7 +23,9 @@ const powerIterations = 100
 // texts, mostly syntax and frequent words), scaled to unit length.
 //
 // It implements the project's Embedder interface (retrieval.Embedder):
-// unit-length vectors, and an all-zero vector for a text with no known word.
+// unit-length vectors, and an all-zero vector for a text with no word (empty,
+// punctuation, emoji). A word the table lacks gets a pseudo-random vector
+// from its spelling (see average).
 // Output is deterministic: the same table, fit texts and a give the same bits.
 // It is safe for concurrent use.
 type SIF struct {
@@ -110,16 +112,20 @@ func (s *SIF) embed(text string) []float32 {
 }
 
 // average returns the SIF-weighted average of text's word vectors, and
-// false when no word of text has a vector.
+// false when text has no word. A word the table lacks ("vostochny", "2023",
+// "ракета") gets a pseudo-random unit vector derived from its spelling
+// (addHashed): unrelated to every other word, but the same in a question and
+// a passage, so rare names and numbers still match exactly, and a text of
+// unknown words still gets a unit vector.
 func (s *SIF) average(text string) ([]float64, bool) {
 	acc := make([]float32, s.t.dims)
 	n := 0
 	for _, w := range s.t.Tokens(text) {
-		id, ok := s.t.ID(w)
-		if !ok {
-			continue
+		if id, ok := s.t.ID(w); ok {
+			s.t.addTo(acc, id, s.t.sifWeightID(id, s.a))
+		} else {
+			addHashed(acc, w, s.t.SIFWeight(w, s.a))
 		}
-		s.t.addTo(acc, id, s.t.sifWeightID(id, s.a))
 		n++
 	}
 	if n == 0 {
@@ -168,4 +174,30 @@ func firstComponent(rows [][]float64, dims int) []float64 {
 		}
 	}
 	return u
+}
+
+// addHashed adds w × a pseudo-random unit vector determined by word to v:
+// FNV-1a of the word seeds splitmix64, whose outputs are mapped to [-1, 1).
+// Integer arithmetic throughout, so it is the same on every machine.
+func addHashed(v []float32, word string, w float64) {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(word); i++ {
+		h ^= uint64(word[i])
+		h *= 1099511628211
+	}
+	x := make([]float64, len(v))
+	var ss float64
+	for i := range x {
+		h += 0x9e3779b97f4a7c15
+		z := h
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		z ^= z >> 31
+		x[i] = float64(z>>11)/(1<<52) - 1
+		ss += float64(x[i] * x[i])
+	}
+	k := w / math.Sqrt(ss)
+	for i := range v {
+		v[i] += float32(x[i] * k)
+	}
 }

@@ -2,6 +2,7 @@ package meaning
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,7 +44,7 @@ func TestSIFUnitAndDeterministic(t *testing.T) {
 	if NewSIF(Default(), arts[:2], 0).Model() == a.Model() {
 		t.Error("two fits share a Model name")
 	}
-	texts := append(slices.Clone(arts), "how did kim get there", "what car did kim bring", "", "!!! 2023", "vostochny")
+	texts := append(slices.Clone(arts), "how did kim get there", "what car did kim bring", "Ракета", "vostochny 2023", "", "!!! …", "🙂 —")
 	va, err := a.Embed(context.Background(), texts)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestSIFUnitAndDeterministic(t *testing.T) {
 			t.Errorf("text %d: embeddings differ between two equal embedders", i)
 		}
 		n := norm(v)
-		if i >= len(texts)-3 { // nothing the table knows: all zeros
+		if i >= len(texts)-3 { // no word: all zeros
 			if n != 0 {
 				t.Errorf("text %q: norm %v, want a zero vector", texts[i], n)
 			}
@@ -98,6 +99,34 @@ func TestSIFMeaning(t *testing.T) {
 		t.Errorf("paraphrase %.3f not above off-topic %.3f", on, off)
 	}
 }
+
+// TestSIFUnknownWords: a word the table lacks matches itself and nothing
+// else.
+func TestSIFUnknownWords(t *testing.T) {
+	s := NewSIF(Default(), nil, 0)
+	vs, _ := s.Embed(context.Background(), []string{"vostochny", "Vostochny!", "vostochnyy", "ракета"})
+	dot := func(a, b []float32) float64 {
+		var d float64
+		for i := range a {
+			d += float64(a[i]) * float64(b[i])
+		}
+		return d
+	}
+	if d := dot(vs[0], vs[1]); math.Abs(d-1) > 1e-6 {
+		t.Errorf("same unknown word: %v", d)
+	}
+	for _, j := range []int{2, 3} {
+		if d := dot(vs[0], vs[j]); math.Abs(d) > 0.4 {
+			t.Errorf("different unknown words: %v", d)
+		}
+	}
+	// Golden: the hashed vector is the same on every machine.
+	if got := fmt.Sprintf("%.6f %.6f", vs[0][0], vs[0][99]); got != goldenHashed {
+		t.Errorf("hashed vector of vostochny starts/ends %s, want %s", got, goldenHashed)
+	}
+}
+
+const goldenHashed = "-0.021634 -0.130690"
 
 func BenchmarkSIFEmbed20Words(b *testing.B) {
 	s := NewSIF(Default(), articles(b), 0)
