@@ -91,11 +91,7 @@ func stripMentions(s string) string {
 // its [n] markers, the numbered sources, a footer saying how it was
 // answered, and the buttons.
 func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
-	articles := 0
-	b.engine.View(func(ix *retrieval.Index) error {
-		articles = len(ix.Corpus().Articles)
-		return nil
-	})
+	articles := len(b.engine.Articles())
 	e := &discordgo.MessageEmbed{
 		Title:  trimText(escapeMarkdown(question), maxEmbedTitle),
 		Color:  colourAnswer,
@@ -323,16 +319,10 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 	return err
 }
 
-// answerStreamer is an Engine that can show a model's answer as it is
-// written (*retrieval.Engine is one). Engines that are not answer at once.
-type answerStreamer interface {
-	AnswerStream(ctx context.Context, q retrieval.Question, partial retrieval.PartialFunc) (*retrieval.Answer, error)
-}
-
 // answerQuestion answers q, with ctxQuestion as the earlier question of the
 // conversation, when a slot in answering is free. partial, when not nil,
-// gets a model's text as it is written (see retrieval.PartialFunc).
-func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial retrieval.PartialFunc) (*retrieval.Answer, error) {
+// gets a model's text as it is written (see retrieval.Answerer).
+func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial func(string)) (*retrieval.Answer, error) {
 	select {
 	case b.answering <- struct{}{}:
 	case <-ctx.Done():
@@ -341,19 +331,17 @@ func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial
 	release := sync.OnceFunc(func() { <-b.answering })
 	defer release()
 	question := retrieval.Question{Text: q, Context: ctxQuestion}
-	var a *retrieval.Answer
-	var err error
-	if s, ok := b.engine.(answerStreamer); ok && partial != nil {
-		a, err = s.AnswerStream(ctx, question, func(text string) {
+	var draft func(string)
+	if partial != nil {
+		draft = func(text string) {
 			// Once the model writes, retrieval is done and the answer waits
 			// on the network, not the CPU: let another question have the
 			// slot.
 			release()
 			partial(text)
-		})
-	} else {
-		a, err = b.engine.Answer(ctx, question)
+		}
 	}
+	a, err := b.engine.Answer(ctx, question, draft)
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", q, err)
 	}

@@ -411,7 +411,7 @@ type answerFunc struct {
 	f func(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error)
 }
 
-func (a answerFunc) Answer(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error) {
+func (a answerFunc) Answer(ctx context.Context, q retrieval.Question, _ func(string)) (*retrieval.Answer, error) {
 	return a.f(ctx, q)
 }
 

@@ -33,8 +33,8 @@ type recordingEngine struct {
 	last *retrieval.Answer
 }
 
-func (e *recordingEngine) AnswerStream(ctx context.Context, q retrieval.Question, partial retrieval.PartialFunc) (*retrieval.Answer, error) {
-	a, err := e.Engine.AnswerStream(ctx, q, partial)
+func (e *recordingEngine) Answer(ctx context.Context, q retrieval.Question, draft func(string)) (*retrieval.Answer, error) {
+	a, err := e.Engine.Answer(ctx, q, draft)
 	e.mu.Lock()
 	e.last = a
 	e.mu.Unlock()

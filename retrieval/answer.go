@@ -103,9 +103,15 @@ const MaxQuestionLength = 1000
 // RefusalText is the whole answer to a question the articles don't cover.
 const RefusalText = "The articles I have don't cover that. The source list shows what they do cover."
 
-// Answerer answers questions.
+// Answerer answers questions. When draft is not nil and the answer is
+// written by a model, draft is called, on the answering goroutine, with all
+// the text written so far each time more arrives: unverified, with the
+// model's own [n] markers (numbered as the prompt's passages, not as the
+// final citations). A front end may show it marked as in progress; the
+// Answer that follows replaces it. Extractive answers, refusals and
+// fallbacks never call draft.
 type Answerer interface {
-	Answer(ctx context.Context, q Question) (*Answer, error)
+	Answer(ctx context.Context, q Question, draft func(text string)) (*Answer, error)
 }
 
 // Options tune an extractive answer.
@@ -146,8 +152,8 @@ type candidate struct {
 	score float64
 }
 
-// Answer implements Answerer.
-func (e Extractive) Answer(ctx context.Context, q Question) (*Answer, error) {
+// Answer implements Answerer. An extractive answer has no draft.
+func (e Extractive) Answer(ctx context.Context, q Question, _ func(string)) (*Answer, error) {
 	ans, _, err := e.answer(ctx, q)
 	return ans, err
 }

@@ -15,7 +15,7 @@ func BenchmarkAnswer(b *testing.B) {
 	q := retrieval.Question{Text: "How long did Putin and Kim's handshake last?"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ans.Answer(context.Background(), q); err != nil {
+		if _, err := ans.Answer(context.Background(), q, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -116,7 +116,7 @@ func TestAnswerFacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.question, func(t *testing.T) {
-			a, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.question})
+			a, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.question}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func TestAnswerRefuses(t *testing.T) {
 		"How fast can the missiles fly?",
 	} {
 		t.Run(q, func(t *testing.T) {
-			a, err := ans.Answer(t.Context(), retrieval.Question{Text: q})
+			a, err := ans.Answer(t.Context(), retrieval.Question{Text: q}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,7 +164,7 @@ func TestAnswerRefuses(t *testing.T) {
 // says so.
 func TestAnswerCitesEveryAgreeingArticle(t *testing.T) {
 	ix := testIndex(t)
-	a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: "How many missiles did North Korea fire before the summit?"})
+	a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: "How many missiles did North Korea fire before the summit?"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestAnswerBadQuestions(t *testing.T) {
 		{strings.Repeat("why ", retrieval.MaxQuestionLength), retrieval.ErrQuestionTooLong},
 	}
 	for _, tt := range tests {
-		_, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.text})
+		_, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.text}, nil)
 		if !errors.Is(err, tt.want) {
 			t.Errorf("Answer(%.20q) error = %v, want %v", tt.text, err, tt.want)
 		}
@@ -214,7 +214,7 @@ func TestAnswerBadQuestions(t *testing.T) {
 // TestAnswerJSONShape pins the fields `summitbot ask --json` promises.
 func TestAnswerJSONShape(t *testing.T) {
 	for _, q := range []string{"Where did Putin and Kim meet?", "Who won the 2022 FIFA World Cup?"} {
-		a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: q})
+		a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: q}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -274,7 +274,7 @@ func TestAnswerConcurrent(t *testing.T) {
 	}
 	want := make(map[string]string)
 	for _, q := range set.Questions {
-		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q.Question})
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q.Question}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,7 +285,7 @@ func TestAnswerConcurrent(t *testing.T) {
 	for range 8 {
 		wg.Go(func() {
 			for _, q := range set.Questions {
-				a, err := ans.Answer(context.Background(), retrieval.Question{Text: q.Question})
+				a, err := ans.Answer(context.Background(), retrieval.Question{Text: q.Question}, nil)
 				switch {
 				case err != nil:
 					errs <- err
@@ -319,7 +319,7 @@ func TestEvidenceWantsTheFactInACoveringSentence(t *testing.T) {
 	}
 	t.Cleanup(func() { ix.Close() })
 	evidence := func(q string) float64 {
-		a, err := retrieval.Extractive{Index: ix}.Answer(t.Context(), retrieval.Question{Text: q})
+		a, err := retrieval.Extractive{Index: ix}.Answer(t.Context(), retrieval.Question{Text: q}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ type Engine struct {
 // without retrieval importing a metrics library. Its methods are called on
 // the goroutine that answered or reloaded, so they must be quick.
 type Observer interface {
-	// Answered is called after every Answer and AnswerStream; a is nil
+	// Answered is called after every Answer; a is nil
 	// when err is not.
 	Answered(a *Answer, err error)
 	// Reloaded is called after every Reload that UseObserver saw, failed
@@ -121,23 +121,17 @@ func (e *Engine) acquire() (*servedIndex, error) {
 }
 
 // Answer implements Answerer with an answer from the current index:
-// extractive, or written by the model set with UseModel.
-func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
-	return e.AnswerStream(ctx, q, nil)
-}
-
-// AnswerStream is Answer that calls partial with a generated answer's text
-// as the model writes it (see PartialFunc). Extractive answers, refusals and
-// fallbacks never call it.
-func (e *Engine) AnswerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
-	a, err := e.answerStream(ctx, q, partial)
+// extractive, or written by the model set with UseModel, in which case
+// draft (when not nil) sees the text as the model writes it.
+func (e *Engine) Answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
+	a, err := e.answer(ctx, q, draft)
 	if o := e.observe(); o != nil {
 		o.Answered(a, err)
 	}
 	return a, err
 }
 
-func (e *Engine) answerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
+func (e *Engine) answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
 	s, err := e.acquire()
 	if err != nil {
 		return nil, err
@@ -148,9 +142,9 @@ func (e *Engine) answerStream(ctx context.Context, q Question, partial PartialFu
 	if g := e.model.Load(); g != nil {
 		gen := *g
 		gen.Index, gen.Options = s.Index, opts
-		return gen.AnswerStream(ctx, q, partial)
+		return gen.Answer(ctx, q, draft)
 	}
-	return Extractive{Index: s.Index, Options: opts}.Answer(ctx, q)
+	return Extractive{Index: s.Index, Options: opts}.Answer(ctx, q, nil)
 }
 
 // UseModel makes the engine write answers with g's Generator (its Index
@@ -164,14 +158,34 @@ func (e *Engine) UseModel(g *Generative) {
 	e.model.Store(g)
 }
 
-// View runs f with the current index, which stays open until f returns.
-func (e *Engine) View(f func(ix *Index) error) error {
+// Articles implements Library with the current index's articles.
+func (e *Engine) Articles() []*corpus.Article {
 	s, err := e.acquire()
 	if err != nil {
-		return err
+		return nil
 	}
 	defer s.release()
-	return f(s.Index)
+	return s.Articles()
+}
+
+// Article implements Library with the current index.
+func (e *Engine) Article(id string) (*corpus.Article, bool) {
+	s, err := e.acquire()
+	if err != nil {
+		return nil, false
+	}
+	defer s.release()
+	return s.Article(id)
+}
+
+// Passages implements Library with the current index.
+func (e *Engine) Passages(ctx context.Context, articleID, query string, n int) ([]Passage, error) {
+	s, err := e.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer s.release()
+	return s.Passages(ctx, articleID, query, n)
 }
 
 // ReloadReport says what a reload changed.

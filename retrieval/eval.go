@@ -77,7 +77,7 @@ func evaluateMode(ctx context.Context, ix *Index, set *corpus.EvalSet, mode Mode
 	var rr float64
 	for _, q := range set.Questions {
 		start := time.Now()
-		a, err := ans.Answer(ctx, Question{Text: q.Question})
+		a, err := ans.Answer(ctx, Question{Text: q.Question}, nil)
 		if err != nil {
 			return r, fmt.Errorf("eval %s: question %s: %w", mode, q.ID, err)
 		}

@@ -31,7 +31,7 @@ func FuzzAnswer(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, q string) {
 		ix := testIndex(t)
-		a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: q, Context: q})
+		a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: q, Context: q}, nil)
 		if err != nil {
 			if !errors.Is(err, retrieval.ErrEmptyQuestion) && !errors.Is(err, retrieval.ErrQuestionTooLong) {
 				t.Fatalf("Answer(%q): unexpected error %v", q, err)

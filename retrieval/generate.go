@@ -36,12 +36,6 @@ var (
 	ErrModelRejected    = errors.New("the model refused the request") // 4xx: a bad key, an unknown model
 )
 
-// PartialFunc receives a generated answer as it is being written: all the
-// text so far, unverified, with the model's own [n] markers (numbered as
-// the prompt's passages, not as the final citations). A front end may show
-// it marked as in progress; the Answer that follows replaces it.
-type PartialFunc func(text string)
-
 // Generative answers through a language model, from the passages retrieval
 // found, and shows only what it can verify against them:
 //
@@ -99,18 +93,13 @@ func errorNote(err error) string {
 	return noteFailed
 }
 
-// Answer implements Answerer.
-func (g Generative) Answer(ctx context.Context, q Question) (*Answer, error) {
-	return g.AnswerStream(ctx, q, nil)
-}
-
-// AnswerStream answers q, calling partial (when not nil) with the model's
-// text as it arrives; see PartialFunc. Refusals and fallbacks never call
-// partial. The returned Answer is final and verified.
-func (g Generative) AnswerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
+// Answer implements Answerer: it answers q, calling draft (when not nil)
+// with the model's text as it arrives. Refusals and fallbacks never call
+// draft. The returned Answer is final and verified.
+func (g Generative) Answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
 	start := time.Now()
 	if g.Generator == nil {
-		return Extractive{Index: g.Index, Options: g.Options}.Answer(ctx, q)
+		return Extractive{Index: g.Index, Options: g.Options}.Answer(ctx, q, nil)
 	}
 	if q.Context != "" {
 		q = g.standalone(ctx, q)
@@ -128,7 +117,7 @@ func (g Generative) AnswerStream(ctx context.Context, q Question, partial Partia
 
 	prompt := buildPrompt(ext.Question, passages)
 	genStart := time.Now()
-	text, err := g.generate(ctx, prompt, partial)
+	text, err := g.generate(ctx, prompt, draft)
 	genTook := time.Since(genStart)
 	fallback := func(note string, dropped []Dropped) (*Answer, error) {
 		ext.Note = note

@@ -99,7 +99,7 @@ func BenchmarkScale(b *testing.B) {
 			for b.Loop() {
 				q := retrieval.Question{Text: scaleQuestions[i%len(scaleQuestions)]}
 				i++
-				if _, err := ans.Answer(context.Background(), q); err != nil {
+				if _, err := ans.Answer(context.Background(), q, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -120,7 +120,7 @@ func defaultEngine(t *testing.T) *retrieval.Engine {
 
 func (f *fixture) ask(t *testing.T, q string) *retrieval.Answer {
 	t.Helper()
-	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: q})
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: q}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestStreamedAnswer(t *testing.T) {
 		openaitest.WriteStream(w, req, []string{"The handshake ", "lasted around ", "40 seconds ", c, "."}, nil)
 	}
 	var partials []string
-	a, err := f.engine.AnswerStream(t.Context(), retrieval.Question{Text: handshakeQ}, func(text string) {
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, func(text string) {
 		partials = append(partials, text)
 	})
 	if err != nil {
@@ -628,7 +628,7 @@ func TestCancelInFlight(t *testing.T) {
 		<-started
 		cancel()
 	}()
-	a, err := f.engine.Answer(ctx, retrieval.Question{Text: handshakeQ})
+	a, err := f.engine.Answer(ctx, retrieval.Question{Text: handshakeQ}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -656,7 +656,7 @@ func TestFollowUpRewritten(t *testing.T) {
 		}
 		openaitest.WriteReply(w, req, "The handshake lasted around 40 seconds "+cite(req, "40 seconds")+".")
 	}
-	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: "and how long did it last?", Context: "Did Putin and Kim shake hands?"})
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: "and how long did it last?", Context: "Did Putin and Kim shake hands?"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,11 +681,11 @@ func TestConcurrentAnswers(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			var partial retrieval.PartialFunc
+			var partial func(string)
 			if i%2 == 0 {
 				partial = func(string) {}
 			}
-			a, err := f.engine.AnswerStream(t.Context(), retrieval.Question{Text: handshakeQ}, partial)
+			a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, partial)
 			if err != nil || a.Mode != "generated" {
 				t.Errorf("answer %d: %v %+v", i, err, a)
 			}
