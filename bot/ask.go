@@ -115,7 +115,7 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 // footerText says how the answer was written and how many sources agree.
 func footerText(a *retrieval.Answer, articles int) string {
 	how := "offline extractive"
-	if a.Mode == "generated" && a.Model != "" {
+	if a.Writer == retrieval.Generated && a.Model != "" {
 		how = "written by " + a.Model
 	}
 	if a.Refused {

@@ -20,24 +20,9 @@ type Library interface {
 	Passages(ctx context.Context, articleID, query string, n int) ([]Passage, error)
 }
 
-// Articles implements Library.
-func (ix *Index) Articles() []*corpus.Article { return ix.corpus.Articles }
-
-// Passages implements Library. The corpus is small: every passage is ranked
-// in hybrid mode and the article's best are kept.
-func (ix *Index) Passages(ctx context.Context, articleID, query string, n int) ([]Passage, error) {
-	if _, ok := ix.articles[articleID]; !ok || n <= 0 {
-		return nil, nil
-	}
-	all, err := ix.Search(ctx, query, len(ix.corpus.Chunks), Hybrid)
-	if err != nil {
-		return nil, err
-	}
-	var mine []Passage
-	for _, p := range all {
-		if p.Article.ID == articleID && len(mine) < n {
-			mine = append(mine, p)
-		}
-	}
-	return mine, nil
+// Passage is a chunk found for a query, with the article it belongs to.
+type Passage struct {
+	Chunk   *corpus.Chunk
+	Article *corpus.Article
+	Score   float64 // the ranking score of the mode that found it
 }

@@ -28,12 +28,16 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	g, err := loadEngine(ctx, e, *cfgPath)
+	cfg, err := LoadConfig(*cfgPath, e.getenv)
+	if err != nil {
+		return err
+	}
+	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: mode})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	ans := g.answerer(mode)
+	ans := g.engine
 
 	if len(pos) == 1 && pos[0] == "-" {
 		return askEach(ctx, ans, e.stdin, e.stdout, *asJSON)
