@@ -28,14 +28,14 @@ const (
 // the verified answer.
 func (b *Bot) ask(in *interaction, raw string) error {
 	q := stripMentions(raw)
-	if p := questionProblem(q, "Type it after /ask, for example `/ask question: How long did the talks last?`"); p != "" {
-		in.outcome = "invalid_question"
+	q, p := cleanQuestion(q, "Type it after /ask, for example `/ask question: How long did the talks last?`")
+	if p != "" {
+		in.outcome = outcomeInvalidQuestion
 		_, err := in.send(text(p, true))
 		return err
 	}
-	q, _ = retrieval.CleanQuestion(q)
 	if wait := b.rateLimit(in.user().ID, b.isModerator(in.i.Member)); wait > 0 {
-		in.outcome = "rate_limited"
+		in.outcome = outcomeRateLimited
 		_, err := in.send(text(rateLimitText(wait), true))
 		return err
 	}
@@ -62,11 +62,11 @@ func (b *Bot) ask(in *interaction, raw string) error {
 	return nil
 }
 
-func outcomeOf(a *retrieval.Answer) string {
+func outcomeOf(a *retrieval.Answer) outcome {
 	if a.Refused {
-		return "refused"
+		return outcomeRefused
 	}
-	return "answered"
+	return outcomeAnswered
 }
 
 // rateLimit takes one question from user's allowance and returns 0, or how
@@ -180,16 +180,10 @@ func sourceFields(cits []retrieval.Citation) []*discordgo.MessageEmbedField {
 // byline formats publisher and date as " — Reuters, 2023-09-13", leaving
 // out what is unknown.
 func byline(publisher, date string) string {
-	var parts []string
-	for _, p := range []string{publisher, date} {
-		if p != "" {
-			parts = append(parts, p)
-		}
+	if b := retrieval.Byline(publisher, date); b != "" {
+		return " — " + b
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " — " + strings.Join(parts, ", ")
+	return ""
 }
 
 // Button custom ids: a verb and the answer's key.
@@ -223,7 +217,7 @@ func (b *Bot) button(in *interaction, customID string) error {
 	case buttonVoteUp, buttonVoteDown:
 		return b.vote(in, key, verb == buttonVoteUp)
 	}
-	in.outcome = "unknown_button"
+	in.outcome = outcomeUnknownButton
 	_, err := in.send(text("That button no longer does anything; ask again with /ask.", true))
 	return err
 }
@@ -236,11 +230,11 @@ const forgottenText = "I no longer remember that answer (I keep only recent ones
 func (b *Bot) showPassages(in *interaction, key string) error {
 	_, a, ok := b.answers.get(key)
 	if !ok {
-		in.outcome = "forgotten"
+		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
 	}
-	in.outcome = "passages"
+	in.outcome = outcomePassages
 	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{passagesEmbed(a.Citations)}, ephemeral: true})
 	return err
 }
@@ -298,11 +292,11 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 	res, question := b.answers.vote(key, user, up)
 	switch res {
 	case voteUnknownAnswer:
-		in.outcome = "forgotten"
+		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
 	case voteRepeated:
-		in.outcome = "vote_repeated"
+		in.outcome = outcomeVoteRepeated
 		_, err := in.send(text("You've already given feedback on this answer — thank you!", true))
 		return err
 	}
@@ -312,7 +306,7 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 		b.votesDown.Add(1)
 	}
 	up64, down64 := b.Feedback()
-	in.outcome = "voted"
+	in.outcome = outcomeVoted
 	b.log.Info("feedback", "answer", key, "user", user, "guild", in.i.GuildID, "helpful", up,
 		"question", question, "votes_up", up64, "votes_down", down64)
 	_, err := in.send(text("Thanks for the feedback!", true))
@@ -343,7 +337,7 @@ func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial
 	}
 	a, err := b.engine.Answer(ctx, question, draft)
 	if err != nil {
-		return nil, fmt.Errorf("answer %q: %w", q, err)
+		return nil, err // the answerer names the question
 	}
 	return a, nil
 }

@@ -24,7 +24,7 @@ func (b *Bot) sources(in *interaction) error {
 		Color:       colourAnswer,
 		Footer:      &discordgo.MessageEmbedFooter{Text: "/source id:<id> shows one; add query: to find passages in it"},
 	}
-	in.outcome = "listed"
+	in.outcome = outcomeListed
 	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
 	return err
 }
@@ -38,13 +38,13 @@ func (b *Bot) source(in *interaction, id, query string) error {
 	id = strings.TrimSpace(id)
 	query = strings.Join(strings.Fields(stripMentions(query)), " ")
 	if utf8.RuneCountInString(query) > MaxQuestionLength {
-		in.outcome = "invalid_question"
+		in.outcome = outcomeInvalidQuestion
 		_, err := in.send(text(fmt.Sprintf("The query is too long: please keep it under %d characters.", MaxQuestionLength), true))
 		return err
 	}
 	a, ok := b.engine.Article(id)
 	if !ok {
-		in.outcome = "unknown_source"
+		in.outcome = outcomeUnknownSource
 		_, err := in.send(text(fmt.Sprintf("No article has the id `%s`. /sources lists them.", escapeMarkdown(trimText(id, 100))), true))
 		return err
 	}
@@ -56,7 +56,7 @@ func (b *Bot) source(in *interaction, id, query string) error {
 		}
 		e = passagesOf(a, query, ps)
 	}
-	in.outcome = "shown"
+	in.outcome = outcomeShown
 	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
 	return err
 }
@@ -143,7 +143,7 @@ func (b *Bot) autocomplete(in *interaction, data discordgo.ApplicationCommandInt
 			Value: trimText(a.ID, maxChoiceValue),
 		})
 	}
-	in.outcome = fmt.Sprintf("%d choices", len(choices))
+	in.outcome = choicesOutcome(len(choices))
 	err := in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},

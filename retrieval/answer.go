@@ -72,9 +72,13 @@ type Citation struct {
 
 // Byline is the cited article's publisher and date, as far as they are
 // known: "Reuters, 2023-09-13", "2023-09-13", or "".
-func (c Citation) Byline() string {
+func (c Citation) Byline() string { return Byline(c.Publisher, c.Date) }
+
+// Byline is an article's publisher and date, as far as they are known:
+// "Reuters, 2023-09-13", "2023-09-13", or "".
+func Byline(publisher, date string) string {
 	var parts []string
-	for _, p := range []string{c.Publisher, c.Date} {
+	for _, p := range []string{publisher, date} {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -337,3 +337,18 @@ func TestEvidenceWantsTheFactInACoveringSentence(t *testing.T) {
 		t.Errorf("first launch date: evidence %.3f, want at least 0.5", e)
 	}
 }
+
+// TestAnswerErrorNamesQuestionOnce: an answer that fails says which
+// question once, however many stages the error passed through.
+func TestAnswerErrorNamesQuestionOnce(t *testing.T) {
+	const q = "How long did the handshake last?"
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := answerer(t).Answer(ctx, retrieval.Question{Text: q}, nil)
+	if err == nil {
+		t.Fatal("answered with a cancelled context")
+	}
+	if n := strings.Count(err.Error(), q); n != 1 {
+		t.Errorf("error %q names the question %d times, want once", err, n)
+	}
+}

@@ -169,7 +169,7 @@ func (b *BM25) search(ctx context.Context, text string, n int, explain bool) (*b
 	req := bleve.NewSearchRequestOptions(q, n, 0, explain)
 	res, err := b.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("bm25 search %q: %w", text, err)
+		return nil, fmt.Errorf("bm25 search: %w", err)
 	}
 	return res, nil
 }
