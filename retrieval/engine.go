@@ -137,70 +137,61 @@ func (e *Engine) acquire() (*servedIndex, error) {
 // Answer implements Answerer with an answer from the current snapshot;
 // draft (when not nil) sees the text as a model writes it.
 func (e *Engine) Answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
-	a, err := e.answer(ctx, q, draft)
+	a, err := reading(e, func(s Snapshot) (*Answer, error) { return s.Answer(ctx, q, draft) })
 	if o := e.observe(); o != nil {
 		o.Answered(a, err)
 	}
 	return a, err
 }
 
-func (e *Engine) answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
-	s, err := e.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
-	return s.Answer(ctx, q, draft)
-}
-
 // Retrieve returns the passages the current snapshot would answer q from.
 func (e *Engine) Retrieve(ctx context.Context, q Question) ([]Passage, error) {
-	s, err := e.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
-	return s.Retrieve(ctx, q)
+	return reading(e, func(s Snapshot) ([]Passage, error) { return s.Retrieve(ctx, q) })
 }
 
 // Chunk returns a passage of the current snapshot.
 func (e *Engine) Chunk(id string) (*corpus.Chunk, bool) {
-	s, err := e.acquire()
-	if err != nil {
-		return nil, false
-	}
-	defer s.release()
-	return s.Chunk(id)
+	ch, err := reading(e, func(s Snapshot) (*corpus.Chunk, error) { return found(s.Chunk(id)) })
+	return ch, err == nil
 }
 
-// Articles implements Library with the current index's articles.
+// Articles implements Library with the current snapshot's articles.
 func (e *Engine) Articles() []*corpus.Article {
-	s, err := e.acquire()
-	if err != nil {
-		return nil
-	}
-	defer s.release()
-	return s.Articles()
+	as, _ := reading(e, func(s Snapshot) ([]*corpus.Article, error) { return s.Articles(), nil })
+	return as
 }
 
-// Article implements Library with the current index.
+// Article implements Library with the current snapshot.
 func (e *Engine) Article(id string) (*corpus.Article, bool) {
-	s, err := e.acquire()
-	if err != nil {
-		return nil, false
-	}
-	defer s.release()
-	return s.Article(id)
+	a, err := reading(e, func(s Snapshot) (*corpus.Article, error) { return found(s.Article(id)) })
+	return a, err == nil
 }
 
-// Passages implements Library with the current index.
+// Passages implements Library with the current snapshot.
 func (e *Engine) Passages(ctx context.Context, articleID, query string, n int) ([]Passage, error) {
+	return reading(e, func(s Snapshot) ([]Passage, error) { return s.Passages(ctx, articleID, query, n) })
+}
+
+// reading runs f on the current snapshot, which stays open until f
+// returns.
+func reading[T any](e *Engine, f func(Snapshot) (T, error)) (T, error) {
 	s, err := e.acquire()
 	if err != nil {
-		return nil, err
+		var zero T
+		return zero, err
 	}
 	defer s.release()
-	return s.Passages(ctx, articleID, query, n)
+	return f(s.Snapshot)
+}
+
+var errNotFound = errors.New("not found")
+
+// found turns a lookup's ok into an error for reading.
+func found[T any](v T, ok bool) (T, error) {
+	if !ok {
+		return v, errNotFound
+	}
+	return v, nil
 }
 
 // ReloadReport says what a reload changed.

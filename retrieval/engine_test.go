@@ -14,17 +14,7 @@ import (
 	"github.com/summitbot/summitbot/retrieval/retrievaltest"
 )
 
-// copyCorpus writes the embedded corpus into a new directory and returns it.
-// os.CopyFS creates the files writable (0o666 before umask), so tests can
-// edit them.
-func copyCorpus(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, corpus.Default()); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+var copyCorpus = retrievaltest.CopyCorpus
 
 func newEngine(t *testing.T, load retrieval.LoadFunc) *retrieval.Engine {
 	t.Helper()

@@ -3,37 +3,23 @@ package eval_test
 import (
 	"context"
 	"math"
-	"sync"
 	"testing"
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/eval"
 	"github.com/summitbot/summitbot/retrieval/qa"
-	"github.com/summitbot/summitbot/retrieval/search"
+	"github.com/summitbot/summitbot/retrieval/retrievaltest"
 )
 
-var (
-	indexOnce sync.Once
-	index     *search.Index
-	indexErr  error
-)
-
-// subjects answers from one index of the embedded corpus, built once, in
-// the mode and with the threshold asked for, as summitbot eval does.
-func subjects(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-	indexOnce.Do(func() {
-		c, err := corpus.Load(corpus.Default())
-		if err != nil {
-			indexErr = err
-			return
-		}
-		index, indexErr = search.NewIndex(context.Background(), c, search.NewLocalEmbedder(0))
-	})
-	if indexErr != nil {
-		return nil, nil, indexErr
+// subjects returns a Subject that answers from one index of the embedded
+// corpus, built once, in the mode and with the threshold asked for, as
+// summitbot eval does.
+func subjects(t *testing.T) eval.Factory {
+	ix := retrievaltest.Index(t)
+	return func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
+		return qa.New(ix, qa.Options{Mode: m}, threshold, nil), func() error { return nil }, nil
 	}
-	return qa.New(index, qa.Options{Mode: m}, threshold, nil), func() error { return nil }, nil
 }
 
 func TestShippedCalibrationIsCurrent(t *testing.T) {
@@ -45,11 +31,11 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := eval.Calibrate(t.Context(), subjects, set)
+	got, err := eval.Calibrate(t.Context(), subjects(t), set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got.Embedder = index.Embedder().Model()
+	got.Embedder = retrievaltest.Index(t).Embedder().Model()
 	const fix = "run: go run ./cmd/summitbot eval --write-calibration retrieval/eval/calibration.json"
 	if got.EvalSHA256 != shipped.EvalSHA256 || got.Embedder != shipped.Embedder {
 		t.Fatalf("calibration was measured on eval %s with %s; now %s with %s; %s",
@@ -77,7 +63,7 @@ func TestEvalFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reps, err := eval.Evaluate(t.Context(), subjects, set, cal, retrieval.Modes)
+	reps, err := eval.Evaluate(t.Context(), subjects(t), set, cal, retrieval.Modes)
 	if err != nil {
 		t.Fatal(err)
 	}

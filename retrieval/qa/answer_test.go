@@ -16,32 +16,13 @@ import (
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/eval"
 	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/retrievaltest"
 	"github.com/summitbot/summitbot/retrieval/search"
-)
-
-var (
-	sharedOnce  sync.Once
-	sharedIndex *search.Index
-	sharedErr   error
 )
 
 // testIndex returns the index of the embedded corpus, built once per test
 // binary; tests only read it.
-func testIndex(t testing.TB) *search.Index {
-	t.Helper()
-	sharedOnce.Do(func() {
-		c, err := corpus.Load(corpus.Default())
-		if err != nil {
-			sharedErr = err
-			return
-		}
-		sharedIndex, sharedErr = search.NewIndex(context.Background(), c, search.NewLocalEmbedder(0))
-	})
-	if sharedErr != nil {
-		t.Fatal(sharedErr)
-	}
-	return sharedIndex
-}
+var testIndex = retrievaltest.Index
 
 // answerer answers in hybrid mode with the shipped refusal threshold.
 func answerer(t testing.TB) *qa.Pipeline {

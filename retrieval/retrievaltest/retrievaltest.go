@@ -6,7 +6,9 @@ package retrievaltest
 
 import (
 	"context"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/summitbot/summitbot/corpus"
@@ -116,6 +118,39 @@ func NewEngine(tb testing.TB, load retrieval.LoadFunc, gen *qa.Generate) *retrie
 	}
 	tb.Cleanup(func() { e.Close() })
 	return e
+}
+
+// sharedIndex builds the index of the embedded corpus the first time it is
+// called.
+var sharedIndex = sync.OnceValues(func() (*search.Index, error) {
+	c, err := corpus.Load(corpus.Default())
+	if err != nil {
+		return nil, err
+	}
+	return search.NewIndex(context.Background(), c, search.NewLocalEmbedder(0))
+})
+
+// Index returns the index of the embedded corpus with the offline embedder,
+// built once per test binary and never closed; tests only read it.
+func Index(tb testing.TB) *search.Index {
+	tb.Helper()
+	ix, err := sharedIndex()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ix
+}
+
+// CopyCorpus writes the embedded corpus into a new directory and returns
+// it. os.CopyFS creates the files writable (0o666 before umask), so tests
+// can edit them.
+func CopyCorpus(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.CopyFS(dir, corpus.Default()); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
 }
 
 // DirLoader loads the corpus in dir.

@@ -14,6 +14,7 @@ import (
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/openai"
 	"github.com/summitbot/summitbot/retrieval/openai/openaitest"
+	"github.com/summitbot/summitbot/retrieval/retrievaltest"
 	"github.com/summitbot/summitbot/retrieval/search"
 )
 
@@ -252,12 +253,4 @@ func TestEmbeddingCacheDimensionChange(t *testing.T) {
 	}
 }
 
-// copyCorpus writes the embedded corpus into a new directory and returns it.
-func copyCorpus(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, corpus.Default()); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+var copyCorpus = retrievaltest.CopyCorpus
