@@ -15,9 +15,9 @@ import (
 // each with the passages that say it. It never calls draft.
 type Extract struct{}
 
-// Write implements Writer.
+// Write implements Writer. It sorts in.Candidates, best first.
 func (Extract) Write(_ context.Context, in *Input, _ func(string)) (*retrieval.Answer, error) {
-	cands := slices.Clone(in.Candidates)
+	cands := in.Candidates
 	slices.SortStableFunc(cands, func(a, b Candidate) int {
 		switch {
 		case a.Score > b.Score:

@@ -35,7 +35,7 @@ type Input struct {
 	Options    Options // with the defaults filled in
 	Analysis   Analysis
 	Retrieved  Retrieved
-	Candidates []Candidate // scored, in passage order
+	Candidates []Candidate // scored, in passage order; a writer may reorder them
 	// Answer is filled with everything but the text, its sentences and
 	// citations; the writer may complete it in place.
 	Answer *retrieval.Answer
