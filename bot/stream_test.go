@@ -379,7 +379,7 @@ func TestReloadShowsEmbeddingProgress(t *testing.T) {
 	dir := t.TempDir()
 	copyArticles(t, dir)
 	eng, _, err := retrieval.NewEngine(t.Context(), func() (*corpus.Corpus, error) { return corpus.Load(corpus.Dir(dir)) },
-		retrievaltest.Build(emb, "", nil), nil)
+		retrievaltest.Build(emb, "", nil, search.WithQueryEmbedder(emb)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,8 +77,14 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 		gen.Generator = o.metrics.generator(gen.Generator)
 	}
 	opts := qa.Options{Mode: mode, Passages: cfg.Retrieval.Passages}
+	var indexOpts []search.Option
+	if a.cache != nil {
+		// Questions' vectors come from the cache's in-memory LRU, before
+		// the embedder's request counter (metrics) sees them.
+		indexOpts = append(indexOpts, search.WithQueryEmbedder(a.cache))
+	}
 	answerWith := func(ctx context.Context, c *corpus.Corpus) (retrieval.Snapshot, error) {
-		ix, err := search.NewIndex(ctx, c, a.embedder)
+		ix, err := search.NewIndex(ctx, c, a.embedder, indexOpts...)
 		if err != nil {
 			return nil, err
 		}

@@ -87,8 +87,9 @@ var (
 
 // Build returns the BuildFunc summitbot serves with, over emb (the offline
 // embedder when nil), with the shipped calibration: qa.New in the given
-// mode (hybrid when empty), writing with gen when it is not nil.
-func Build(emb retrieval.Embedder, mode retrieval.Mode, gen *qa.Generate) retrieval.BuildFunc {
+// mode (hybrid when empty), writing with gen when it is not nil. opts go
+// to search.NewIndex.
+func Build(emb retrieval.Embedder, mode retrieval.Mode, gen *qa.Generate, opts ...search.Option) retrieval.BuildFunc {
 	if emb == nil {
 		emb = search.NewLocalEmbedder(0)
 	}
@@ -100,7 +101,7 @@ func Build(emb retrieval.Embedder, mode retrieval.Mode, gen *qa.Generate) retrie
 		if err != nil {
 			return nil, err
 		}
-		ix, err := search.NewIndex(ctx, c, emb)
+		ix, err := search.NewIndex(ctx, c, emb, opts...)
 		if err != nil {
 			return nil, err
 		}

@@ -72,7 +72,7 @@ func buildIndex(t *testing.T, srv *openaitest.Server, dir, cachePath string, buf
 	}
 	before := srv.EmbeddedTexts()
 	emb := search.NewCachedEmbedder(fakeEmbedder(srv), cachePath, 8, testLogger(t, buf))
-	ix, err := search.NewIndex(t.Context(), c, emb)
+	ix, err := search.NewIndex(t.Context(), c, emb, search.WithQueryEmbedder(emb))
 	if err != nil {
 		t.Fatal(err)
 	}

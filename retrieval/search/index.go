@@ -22,6 +22,7 @@ type Index struct {
 	corpus   *corpus.Corpus
 	aliases  *Aliases
 	embedder retrieval.Embedder
+	queries  QueryEmbedder // nil: questions are embedded with embedder
 	bm25     *BM25
 	vectors  *VectorStore
 
@@ -42,8 +43,18 @@ type Index struct {
 	buildTime time.Duration
 }
 
+// Option changes how NewIndex builds an Index.
+type Option func(*Index)
+
+// WithQueryEmbedder makes the index embed questions with q instead of its
+// Embedder: a CachedEmbedder keeps recent questions' vectors in memory, and
+// never in its file. q must make the same vectors as the Embedder.
+func WithQueryEmbedder(q QueryEmbedder) Option {
+	return func(ix *Index) { ix.queries = q }
+}
+
 // NewIndex embeds and indexes every chunk of c. The caller closes the Index.
-func NewIndex(ctx context.Context, c *corpus.Corpus, e retrieval.Embedder) (*Index, error) {
+func NewIndex(ctx context.Context, c *corpus.Corpus, e retrieval.Embedder, opts ...Option) (*Index, error) {
 	start := time.Now()
 	if c == nil || len(c.Chunks) == 0 {
 		return nil, errors.New("build index: the corpus has no passages")
@@ -59,6 +70,9 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, e retrieval.Embedder) (*Ind
 		articles: make(map[string]*corpus.Article, len(c.Articles)),
 		chunks:   make(map[string]*corpus.Chunk, len(c.Chunks)),
 		words:    make(map[string]Word),
+	}
+	for _, o := range opts {
+		o(ix)
 	}
 	inArticles := make(map[string]int)
 	for _, a := range c.Articles {
@@ -279,17 +293,16 @@ func (ix *Index) Search(ctx context.Context, query string, k int, mode retrieval
 	return ix.SearchExpanded(ctx, q, qvec, k, mode)
 }
 
-// QueryEmbedder is an Embedder with a way of its own to embed a question,
-// such as CachedEmbedder's in-memory cache of recent questions. Index uses
-// it for questions when its Embedder has it.
+// QueryEmbedder embeds a question its own way, such as CachedEmbedder with
+// its in-memory cache of recent questions (see WithQueryEmbedder).
 type QueryEmbedder interface {
 	EmbedQuery(ctx context.Context, text string) ([]float32, error)
 }
 
 // EmbedQuery returns the vector of an expanded query.
 func (ix *Index) EmbedQuery(ctx context.Context, q string) ([]float32, error) {
-	if qe, ok := ix.embedder.(QueryEmbedder); ok {
-		v, err := qe.EmbedQuery(ctx, q)
+	if ix.queries != nil {
+		v, err := ix.queries.EmbedQuery(ctx, q)
 		if err != nil {
 			return nil, fmt.Errorf("embed question with %s: %w", ix.embedder.Model(), err)
 		}
