@@ -36,7 +36,7 @@ type Answer struct {
 	Sources   int        `json:"sources"` // distinct articles cited
 	Timings   Timings    `json:"timings"`
 
-	// Set only when a model is configured (see Generative).
+	// Set only when a model is configured (see qa.Generate).
 	Model   string    `json:"model,omitempty"`   // the model that wrote a generated answer
 	Note    string    `json:"note,omitempty"`    // why a model's answer was not used, or was trimmed
 	Dropped []Dropped `json:"dropped,omitempty"` // what verification removed from a generated answer
@@ -48,7 +48,7 @@ type Sentence struct {
 	Citations []int  `json:"citations"` // citation numbers, 1-based
 	Sources   int    `json:"sources"`   // distinct articles that report it
 	// Support says, for a generated sentence, how each cited passage backs
-	// it; see Generative.
+	// it; see qa.Generate.
 	Support []Support `json:"support,omitempty"`
 	// Gap marks a generated sentence that says the passages do not answer
 	// (part of) the question: it cites nothing because it claims nothing.

@@ -72,7 +72,7 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 		a.cache.Progress = o.progress
 	}
 	warnCalibration(a.log, a.cal, a.embedder)
-	gen := newGenerative(cfg, getenv, a.log)
+	gen := newGenerate(cfg, getenv, a.log)
 	if gen != nil {
 		gen.Generator = o.metrics.generator(gen.Generator)
 	}

@@ -143,9 +143,9 @@ func checkURL(s string) error {
 // modelConfigured reports whether answers are written by a model.
 func (c *Config) modelConfigured() bool { return c.LLM.BaseURL != "" && c.LLM.Model != "" }
 
-// newGenerative returns the model's answer writer, or nil when no model is
+// newGenerate returns the model's answer writer, or nil when no model is
 // configured.
-func newGenerative(cfg Config, getenv func(string) string, log *slog.Logger) *qa.Generate {
+func newGenerate(cfg Config, getenv func(string) string, log *slog.Logger) *qa.Generate {
 	if !cfg.modelConfigured() {
 		return nil
 	}
