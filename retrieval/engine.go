@@ -224,9 +224,17 @@ func (e *Engine) reload(ctx context.Context) (*ReloadReport, error) {
 	start := time.Now()
 	c, err := e.load()
 	rep := &ReloadReport{}
+	first := e.current.Load() == nil
+	// The first load's errors are NewEngine's, which its caller names.
+	wrap := func(err error) error {
+		if first {
+			return err
+		}
+		return fmt.Errorf("reload: %w", err)
+	}
 	var lerr *corpus.LoadError
 	switch {
-	case c != nil && errors.As(err, &lerr) && e.current.Load() == nil:
+	case c != nil && errors.As(err, &lerr) && first:
 		// The first load serves what it can: a bot with four articles
 		// beats no bot.
 		rep.Skipped = lerr.Files
@@ -235,13 +243,13 @@ func (e *Engine) reload(ctx context.Context) (*ReloadReport, error) {
 		// half-edited article never silently drops out of the answers.
 		return nil, fmt.Errorf("reload: nothing changed: %w", err)
 	case err != nil:
-		return nil, fmt.Errorf("reload: %w", err)
+		return nil, wrap(err)
 	case c == nil:
-		return nil, errors.New("reload: the corpus loader returned nothing")
+		return nil, wrap(errors.New("the corpus loader returned nothing"))
 	}
 	snap, err := e.build(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("reload: %w", err)
+		return nil, wrap(err)
 	}
 	next := &servedIndex{Snapshot: snap, corpus: c}
 	next.readers.Store(1) // the engine's own hold while it is current
