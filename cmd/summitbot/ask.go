@@ -28,11 +28,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	cfg, err := LoadConfig(*cfgPath, e.getenv)
-	if err != nil {
-		return err
-	}
-	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: mode})
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode})
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,16 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 	return a, nil
 }
 
+// buildFrom loads the configuration at path and builds from it, for the
+// commands that need nothing else from the configuration first.
+func buildFrom(ctx context.Context, e *env, path string, o buildOptions) (*app, error) {
+	cfg, err := LoadConfig(path, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	return build(ctx, cfg, e.getenv, e.stderr, o)
+}
+
 // Close closes the engine.
 func (a *app) Close() error { return a.engine.Close() }
 

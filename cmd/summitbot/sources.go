@@ -28,11 +28,7 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	cfg, err := LoadConfig(*cfgPath, e.getenv)
-	if err != nil {
-		return err
-	}
-	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{})
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{})
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,11 @@ type Candidate struct {
 // score reads every sentence of the retrieved passages, once each, and
 // scores it as an answer to a.
 func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
-	need := a.Focus
+	focus := a.Focus
 	var cands []Candidate
 	seen := make(map[int]bool) // overlapping passages share sentences
 	for rank, p := range r.Passages {
-		chunkCov := need.coverage(ix.ChunkTerms(p.Chunk.ID))
+		chunkCov := focus.coverage(ix.ChunkTerms(p.Chunk.ID))
 		for _, sp := range p.Chunk.Sentences {
 			i, _ := ix.SentenceAt(p.Article.ID, sp.Start)
 			if seen[i] {
@@ -39,7 +39,7 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			seen[i] = true
 			s := ix.Sentence(i)
 			c := Candidate{Sentence: s}
-			sentCov := need.coverage(s.Terms)
+			sentCov := focus.coverage(s.Terms)
 			w := scoreWeights
 			c.Score = w.sentence*sentCov + w.passage*chunkCov +
 				w.similarity*search.DotProduct(r.QVec, s.Vec) + w.rank/float64(rank+1)
@@ -48,7 +48,7 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			case retrieval.KindOther:
 				fits = true
 			case retrieval.KindPlace:
-				fits = placeAttached(ix, need, s.Text)
+				fits = placeAttached(ix, focus, s.Text)
 			default:
 				fits = hasKindEvidence(ix, a.Kind, s.Text)
 			}
