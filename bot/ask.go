@@ -28,14 +28,14 @@ const (
 // the verified answer.
 func (b *Bot) ask(in *interaction, raw string) error {
 	q := stripMentions(raw)
-	if p := questionProblem(q, "Type it after /ask, for example `/ask question: How long did the talks last?`"); p != "" {
-		in.outcome = "invalid_question"
+	q, p := cleanQuestion(q, "Type it after /ask, for example `/ask question: How long did the talks last?`")
+	if p != "" {
+		in.outcome = outcomeInvalidQuestion
 		_, err := in.send(text(p, true))
 		return err
 	}
-	q, _ = retrieval.CleanQuestion(q)
 	if wait := b.rateLimit(in.user().ID, b.isModerator(in.i.Member)); wait > 0 {
-		in.outcome = "rate_limited"
+		in.outcome = outcomeRateLimited
 		_, err := in.send(text(rateLimitText(wait), true))
 		return err
 	}
@@ -62,11 +62,11 @@ func (b *Bot) ask(in *interaction, raw string) error {
 	return nil
 }
 
-func outcomeOf(a *retrieval.Answer) string {
+func outcomeOf(a *retrieval.Answer) outcome {
 	if a.Refused {
-		return "refused"
+		return outcomeRefused
 	}
-	return "answered"
+	return outcomeAnswered
 }
 
 // rateLimit takes one question from user's allowance and returns 0, or how
@@ -91,11 +91,7 @@ func stripMentions(s string) string {
 // its [n] markers, the numbered sources, a footer saying how it was
 // answered, and the buttons.
 func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
-	articles := 0
-	b.engine.View(func(ix *retrieval.Index) error {
-		articles = len(ix.Corpus().Articles)
-		return nil
-	})
+	articles := len(b.engine.Articles())
 	e := &discordgo.MessageEmbed{
 		Title:  trimText(escapeMarkdown(question), maxEmbedTitle),
 		Color:  colourAnswer,
@@ -119,7 +115,7 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 // footerText says how the answer was written and how many sources agree.
 func footerText(a *retrieval.Answer, articles int) string {
 	how := "offline extractive"
-	if a.Mode == "generated" && a.Model != "" {
+	if a.Writer == retrieval.Generated && a.Model != "" {
 		how = "written by " + a.Model
 	}
 	if a.Refused {
@@ -184,16 +180,10 @@ func sourceFields(cits []retrieval.Citation) []*discordgo.MessageEmbedField {
 // byline formats publisher and date as " — Reuters, 2023-09-13", leaving
 // out what is unknown.
 func byline(publisher, date string) string {
-	var parts []string
-	for _, p := range []string{publisher, date} {
-		if p != "" {
-			parts = append(parts, p)
-		}
+	if b := retrieval.Byline(publisher, date); b != "" {
+		return " — " + b
 	}
-	if len(parts) == 0 {
-		return ""
-	}
-	return " — " + strings.Join(parts, ", ")
+	return ""
 }
 
 // Button custom ids: a verb and the answer's key.
@@ -227,7 +217,7 @@ func (b *Bot) button(in *interaction, customID string) error {
 	case buttonVoteUp, buttonVoteDown:
 		return b.vote(in, key, verb == buttonVoteUp)
 	}
-	in.outcome = "unknown_button"
+	in.outcome = outcomeUnknownButton
 	_, err := in.send(text("That button no longer does anything; ask again with /ask.", true))
 	return err
 }
@@ -240,11 +230,11 @@ const forgottenText = "I no longer remember that answer (I keep only recent ones
 func (b *Bot) showPassages(in *interaction, key string) error {
 	_, a, ok := b.answers.get(key)
 	if !ok {
-		in.outcome = "forgotten"
+		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
 	}
-	in.outcome = "passages"
+	in.outcome = outcomePassages
 	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{passagesEmbed(a.Citations)}, ephemeral: true})
 	return err
 }
@@ -302,11 +292,11 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 	res, question := b.answers.vote(key, user, up)
 	switch res {
 	case voteUnknownAnswer:
-		in.outcome = "forgotten"
+		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
 	case voteRepeated:
-		in.outcome = "vote_repeated"
+		in.outcome = outcomeVoteRepeated
 		_, err := in.send(text("You've already given feedback on this answer — thank you!", true))
 		return err
 	}
@@ -316,23 +306,17 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 		b.votesDown.Add(1)
 	}
 	up64, down64 := b.Feedback()
-	in.outcome = "voted"
+	in.outcome = outcomeVoted
 	b.log.Info("feedback", "answer", key, "user", user, "guild", in.i.GuildID, "helpful", up,
 		"question", question, "votes_up", up64, "votes_down", down64)
 	_, err := in.send(text("Thanks for the feedback!", true))
 	return err
 }
 
-// answerStreamer is an Engine that can show a model's answer as it is
-// written (*retrieval.Engine is one). Engines that are not answer at once.
-type answerStreamer interface {
-	AnswerStream(ctx context.Context, q retrieval.Question, partial retrieval.PartialFunc) (*retrieval.Answer, error)
-}
-
 // answerQuestion answers q, with ctxQuestion as the earlier question of the
 // conversation, when a slot in answering is free. partial, when not nil,
-// gets a model's text as it is written (see retrieval.PartialFunc).
-func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial retrieval.PartialFunc) (*retrieval.Answer, error) {
+// gets a model's text as it is written (see retrieval.Answerer).
+func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial func(string)) (*retrieval.Answer, error) {
 	select {
 	case b.answering <- struct{}{}:
 	case <-ctx.Done():
@@ -341,21 +325,19 @@ func (b *Bot) answerQuestion(ctx context.Context, q, ctxQuestion string, partial
 	release := sync.OnceFunc(func() { <-b.answering })
 	defer release()
 	question := retrieval.Question{Text: q, Context: ctxQuestion}
-	var a *retrieval.Answer
-	var err error
-	if s, ok := b.engine.(answerStreamer); ok && partial != nil {
-		a, err = s.AnswerStream(ctx, question, func(text string) {
+	var draft func(string)
+	if partial != nil {
+		draft = func(text string) {
 			// Once the model writes, retrieval is done and the answer waits
 			// on the network, not the CPU: let another question have the
 			// slot.
 			release()
 			partial(text)
-		})
-	} else {
-		a, err = b.engine.Answer(ctx, question)
+		}
 	}
+	a, err := b.engine.Answer(ctx, question, draft)
 	if err != nil {
-		return nil, fmt.Errorf("answer %q: %w", q, err)
+		return nil, err // the answerer names the question
 	}
 	return a, nil
 }

@@ -80,7 +80,7 @@ func TestAsk(t *testing.T) {
 	eng := sharedEngine(t)
 	h := start(t, eng)
 	const question = "How long did the talks last?"
-	want, err := eng.Answer(context.Background(), retrieval.Question{Text: question})
+	want, err := eng.Answer(context.Background(), retrieval.Question{Text: question}, nil)
 	if err != nil || want.Refused || len(want.Citations) == 0 {
 		t.Fatalf("engine: %v, %+v; want an answer with citations", err, want)
 	}
@@ -258,7 +258,7 @@ func TestLongAnswerTrimmed(t *testing.T) {
 	t.Parallel()
 	eng := sharedEngine(t)
 	long := answerFunc{Engine: eng, f: func(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error) {
-		a, err := eng.Answer(ctx, retrieval.Question{Text: "How long did the talks last?"})
+		a, err := eng.Answer(ctx, retrieval.Question{Text: "How long did the talks last?"}, nil)
 		if err != nil {
 			return nil, err
 		}

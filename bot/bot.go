@@ -14,18 +14,35 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 )
 
-// Engine is what the bot answers from; *retrieval.Engine implements it.
-type Engine interface {
-	// Answer answers one question from the current index.
-	Answer(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error)
-	// Reload rebuilds the index to the side and swaps it in, or keeps the
-	// old one and says why; retrieval.ErrReloadRunning when one is running.
+// Answerer answers a question; draft, when not nil, is shown a model's
+// answer as it is written (see retrieval.Answerer).
+type Answerer interface {
+	Answer(ctx context.Context, q retrieval.Question, draft func(text string)) (*retrieval.Answer, error)
+}
+
+// Library lists the articles and finds an article's passages for /sources
+// and /source (see retrieval.Library).
+type Library interface {
+	Articles() []*corpus.Article
+	Article(id string) (*corpus.Article, bool)
+	Passages(ctx context.Context, articleID, query string, n int) ([]retrieval.Passage, error)
+}
+
+// Reloader rebuilds the index to the side and swaps it in, or keeps the
+// old one and says why; retrieval.ErrReloadRunning when one is running.
+type Reloader interface {
 	Reload(ctx context.Context) (*retrieval.ReloadReport, error)
-	// View runs f with the current index.
-	View(f func(ix *retrieval.Index) error) error
+}
+
+// Engine is everything the bot is handed: *retrieval.Engine implements it.
+type Engine interface {
+	Answerer
+	Library
+	Reloader
 }
 
 // Config is what the bot needs besides its engine. cmd/summitbot fills it

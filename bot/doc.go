@@ -3,9 +3,10 @@
 //
 // # Code overview
 //
-// bot.go holds Config, the Engine interface the bot needs (answer, reload,
-// view the index; *retrieval.Engine implements it), and Bot: New checks the
-// configuration, Run opens the discordgo session through APITransport
+// bot.go holds Config, the small interfaces the bot needs (Answerer,
+// Library, Reloader, together Engine; *retrieval.Engine implements them)
+// and Bot: the bot never sees an index and runs no search of its own. New
+// checks the configuration, Run opens the discordgo session through APITransport
 // (transport.go), registers the commands (commands.go) with one bulk
 // overwrite, serves until its context ends, then stops taking new work,
 // waits for answers in flight up to the shutdown grace period and closes

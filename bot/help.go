@@ -15,7 +15,7 @@ Questions are limited to 300 characters and a few a minute per person.`
 
 // help answers /help.
 func (b *Bot) help(in *interaction) error {
-	in.outcome = "shown"
+	in.outcome = outcomeShown
 	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{{
 		Title:       "summitbot",
 		Description: helpText,

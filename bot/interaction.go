@@ -29,7 +29,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 
 // handleInteraction answers one interaction and logs how it went.
 func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, start time.Time) {
-	in := &interaction{b: b, s: s, i: i, ctx: ctx, start: start, outcome: "ok"}
+	in := &interaction{b: b, s: s, i: i, ctx: ctx, start: start, outcome: outcomeOk}
 	defer in.logDone()
 	defer func() {
 		if p := recover(); p != nil {
@@ -39,7 +39,7 @@ func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *di
 
 	if i.GuildID == "" && !b.cfg.AllowDMs {
 		in.command = "dm"
-		in.outcome = "dm_disabled"
+		in.outcome = outcomeDMDisabled
 		if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 			b.reportSend(in, text("I don't answer in direct messages; ask me in a server instead.", true))
 		}
@@ -63,7 +63,7 @@ func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *di
 		case "help":
 			err = b.help(in)
 		default:
-			in.outcome = "unknown_command"
+			in.outcome = outcomeUnknownCommand
 			_, err = in.send(text("I don't know that command any more; try /help.", true))
 		}
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -76,7 +76,7 @@ func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *di
 		err = b.button(in, data.CustomID)
 	default:
 		in.command = fmt.Sprintf("type-%d", i.Type)
-		in.outcome = "ignored"
+		in.outcome = outcomeIgnored
 	}
 	if err != nil {
 		in.fail(err)

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/retrieval"
 )
 
 // Discord's limits on what the bot sends, in characters. discordgo checks
@@ -25,9 +27,10 @@ const (
 	maxChoiceValue      = 100
 )
 
-// MaxQuestionLength is the longest question the bot takes, in characters;
-// /ask's option says so to Discord, and mentions are held to it too.
-const MaxQuestionLength = 300
+// MaxQuestionLength is the longest question the bot takes, in characters:
+// retrieval's one limit, which /ask's option tells Discord, and to which
+// mentions and /source queries are held too.
+const MaxQuestionLength = retrieval.MaxQuestionLength
 
 // trimTail marks text that was cut short.
 const trimTail = " …"

@@ -20,6 +20,7 @@ import (
 	"github.com/summitbot/summitbot/bot/discordtest"
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/retrievaltest"
 )
 
 // leakOptions ignores bleve's analysis workers, which a package init starts
@@ -64,11 +65,7 @@ func sharedEngine(t testing.TB) *retrieval.Engine {
 }
 
 func newEngine(ctx context.Context, load retrieval.LoadFunc) (*retrieval.Engine, error) {
-	cal, err := retrieval.DefaultCalibration()
-	if err != nil {
-		return nil, err
-	}
-	eng, _, err := retrieval.NewEngine(ctx, load, retrieval.NewLocalEmbedder(0), cal, retrieval.Options{}, nil)
+	eng, _, err := retrieval.NewEngine(ctx, load, retrievaltest.Build(nil, "", nil), nil)
 	return eng, err
 }
 
@@ -411,7 +408,7 @@ type answerFunc struct {
 	f func(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error)
 }
 
-func (a answerFunc) Answer(ctx context.Context, q retrieval.Question) (*retrieval.Answer, error) {
+func (a answerFunc) Answer(ctx context.Context, q retrieval.Question, _ func(string)) (*retrieval.Answer, error) {
 	return a.f(ctx, q)
 }
 

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-
-	"github.com/summitbot/summitbot/retrieval"
 )
 
 // onMessage takes messages that mention the bot, and in DMs (when allowed)
@@ -63,7 +61,7 @@ func mentions(m *discordgo.Message, user string) bool {
 
 // handleMention answers a question asked by mention, as a reply to it.
 func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discordgo.Message, start time.Time) {
-	outcome := "ok"
+	outcome := outcomeOk
 	command := "mention"
 	if m.GuildID == "" {
 		command = "dm"
@@ -102,7 +100,7 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}
 	fail := func(err error) {
 		id := errorID()
-		outcome = "error"
+		outcome = outcomeError
 		b.log.Error("message failed", "error_id", id, "message", m.ID, "user", m.Author.ID,
 			"guild", m.GuildID, "command", command, "err", err)
 		if _, serr := send(text(failureText(id), false)); serr != nil {
@@ -116,16 +114,16 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}()
 
 	q := stripMentions(m.Content)
-	if p := questionProblem(q, "Write it after the mention, for example `@summitbot How long did the talks last?`"); p != "" {
-		outcome = "invalid_question"
+	q, p := cleanQuestion(q, "Write it after the mention, for example `@summitbot How long did the talks last?`")
+	if p != "" {
+		outcome = outcomeInvalidQuestion
 		if _, err := reply(text(p, false)); err != nil {
 			fail(err)
 		}
 		return
 	}
-	q, _ = retrieval.CleanQuestion(q)
 	if wait := b.rateLimit(m.Author.ID, b.isModerator(m.Member)); wait > 0 {
-		outcome = "rate_limited"
+		outcome = outcomeRateLimited
 		if _, err := reply(text(rateLimitText(wait), false)); err != nil {
 			fail(err)
 		}

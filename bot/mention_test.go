@@ -16,7 +16,7 @@ const mention = "<@" + discordtest.BotUserID + ">"
 
 func answerText(t *testing.T, q retrieval.Question) string {
 	t.Helper()
-	a, err := sharedEngine(t).Answer(context.Background(), q)
+	a, err := sharedEngine(t).Answer(context.Background(), q, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,17 +81,17 @@ var metricCommands = map[string]bool{
 
 // handled counts one interaction or mention once its outcome is known:
 // where its log line is written.
-func (m *Metrics) handled(command, outcome string, took time.Duration) {
+func (m *Metrics) handled(command string, o outcome, took time.Duration) {
 	if m == nil {
 		return
 	}
 	if !metricCommands[command] {
 		command = "other"
 	}
-	if strings.HasSuffix(outcome, " choices") {
-		outcome = "choices" // autocomplete logs how many
+	if strings.HasSuffix(string(o), " choices") {
+		o = outcomeChoices // autocomplete logs how many
 	}
-	m.questions.WithLabelValues(command, outcome).Inc()
+	m.questions.WithLabelValues(command, string(o)).Inc()
 	m.latency.WithLabelValues(command).Observe(took.Seconds())
 }
 

@@ -18,7 +18,7 @@ import (
 // it.
 func (b *Bot) reload(in *interaction) error {
 	if !b.isModerator(in.i.Member) {
-		in.outcome = "forbidden"
+		in.outcome = outcomeForbidden
 		_, err := in.send(text("Only moderators can reload the articles: members with Manage Server, or a moderator role set in the bot's config.", true))
 		return err
 	}
@@ -30,16 +30,16 @@ func (b *Bot) reload(in *interaction) error {
 	rep, err := b.reloadShowingProgress(in)
 	switch {
 	case errors.Is(err, retrieval.ErrReloadRunning):
-		in.outcome = "reload_running"
+		in.outcome = outcomeReloadRunning
 		_, err = in.send(text("A reload is already running; try again when it has finished.", true))
 		return err
 	case err != nil:
-		in.outcome = "reload_failed"
+		in.outcome = outcomeReloadFailed
 		b.log.Warn("reload failed; the old index is still serving", "interaction", in.i.ID, "user", user.ID, "err", err)
 		_, err = in.send(message{embeds: []*discordgo.MessageEmbed{reloadFailedEmbed(err)}, ephemeral: true})
 		return err
 	}
-	in.outcome = "reloaded"
+	in.outcome = outcomeReloaded
 	b.log.Info("reloaded", "interaction", in.i.ID, "user", user.ID, "articles", rep.Articles, "chunks", rep.Chunks,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "took", rep.Took)
 	_, err = in.send(message{embeds: []*discordgo.MessageEmbed{reloadEmbed(rep)}, ephemeral: true})

@@ -37,7 +37,7 @@ var moderator = discordtest.WithPermissions(discordtest.DefaultPermissions | dis
 func articleCount(t *testing.T, eng bot.Engine) int {
 	t.Helper()
 	n := 0
-	eng.View(func(ix *retrieval.Index) error { n = len(ix.Corpus().Articles); return nil })
+	n = len(eng.Articles())
 	return n
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -76,7 +75,7 @@ type interaction struct {
 
 	// For the log line.
 	command string
-	outcome string
+	outcome outcome
 }
 
 // user returns the user who sent the interaction.
@@ -159,7 +158,7 @@ func (in *interaction) send(m message) (*discordgo.Message, error) {
 // the log line carries too.
 func (in *interaction) fail(err error) {
 	id := errorID()
-	in.outcome = "error"
+	in.outcome = outcomeError
 	user := in.user()
 	in.b.log.Error("interaction failed", "error_id", id, "interaction", in.i.ID, "user", user.ID,
 		"guild", in.i.GuildID, "command", in.command, "err", err)
@@ -176,7 +175,7 @@ func (in *interaction) logDone() {
 	user := in.user()
 	in.b.cfg.Metrics.handled(in.command, in.outcome, time.Since(in.start))
 	level := slog.LevelInfo
-	if in.outcome == "error" {
+	if in.outcome == outcomeError {
 		level = slog.LevelWarn
 	}
 	attrs := []any{
@@ -202,17 +201,18 @@ func errorID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// questionProblem explains, in one short line, why a question cannot be
-// asked, or returns "" when it can. The caller has removed mentions.
-func questionProblem(q string, howToAsk string) string {
+// cleanQuestion cleans a question once (retrieval.CleanQuestion) and
+// returns it, or explains in one short line why it cannot be asked. The
+// caller has removed mentions.
+func cleanQuestion(q string, howToAsk string) (cleaned, problem string) {
 	q, err := retrieval.CleanQuestion(q)
 	switch {
 	case errors.Is(err, retrieval.ErrEmptyQuestion):
-		return "Your question is empty. " + howToAsk
-	case err != nil || utf8.RuneCountInString(q) > MaxQuestionLength:
-		return fmt.Sprintf("Your question is too long: please keep it under %d characters.", MaxQuestionLength)
+		return "", "Your question is empty. " + howToAsk
+	case err != nil:
+		return "", fmt.Sprintf("Your question is too long: please keep it under %d characters.", MaxQuestionLength)
 	}
-	return ""
+	return q, ""
 }
 
 // rateLimitText tells a user when they may ask again.

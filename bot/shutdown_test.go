@@ -40,7 +40,7 @@ func blockingEngine(t *testing.T) (bot.Engine, chan struct{}, chan struct{}) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		return eng.Answer(ctx, q)
+		return eng.Answer(ctx, q, nil)
 	}}, started, release
 }
 

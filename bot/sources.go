@@ -14,15 +14,9 @@ import (
 // sources answers /sources with the articles and their ids.
 func (b *Bot) sources(in *interaction) error {
 	var lines []string
-	err := b.engine.View(func(ix *retrieval.Index) error {
-		for _, a := range ix.Corpus().Articles {
-			lines = append(lines, fmt.Sprintf("`%s` — **%s**%s", a.ID, escapeMarkdown(a.Title),
-				escapeMarkdown(byline(a.Publisher, a.Date))))
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("list sources: %w", err)
+	for _, a := range b.engine.Articles() {
+		lines = append(lines, fmt.Sprintf("`%s` — **%s**%s", a.ID, escapeMarkdown(a.Title),
+			escapeMarkdown(byline(a.Publisher, a.Date))))
 	}
 	e := &discordgo.MessageEmbed{
 		Title:       fmt.Sprintf("The %d articles I answer from", len(lines)),
@@ -30,8 +24,8 @@ func (b *Bot) sources(in *interaction) error {
 		Color:       colourAnswer,
 		Footer:      &discordgo.MessageEmbedFooter{Text: "/source id:<id> shows one; add query: to find passages in it"},
 	}
-	in.outcome = "listed"
-	_, err = in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
+	in.outcome = outcomeListed
+	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
 	return err
 }
 
@@ -44,48 +38,26 @@ func (b *Bot) source(in *interaction, id, query string) error {
 	id = strings.TrimSpace(id)
 	query = strings.Join(strings.Fields(stripMentions(query)), " ")
 	if utf8.RuneCountInString(query) > MaxQuestionLength {
-		in.outcome = "invalid_question"
+		in.outcome = outcomeInvalidQuestion
 		_, err := in.send(text(fmt.Sprintf("The query is too long: please keep it under %d characters.", MaxQuestionLength), true))
 		return err
 	}
-	var (
-		e     *discordgo.MessageEmbed
-		found bool
-	)
-	err := b.engine.View(func(ix *retrieval.Index) error {
-		a, ok := ix.Article(id)
-		if !ok {
-			return nil
-		}
-		found = true
-		if query == "" {
-			e = articleEmbed(a)
-			return nil
-		}
-		// The corpus is small: rank every passage and keep this article's.
-		all, err := ix.Search(in.ctx, query, len(ix.Corpus().Chunks), retrieval.Hybrid)
-		if err != nil {
-			return err
-		}
-		var mine []retrieval.Passage
-		for _, p := range all {
-			if p.Article.ID == id && len(mine) < sourcePassages {
-				mine = append(mine, p)
-			}
-		}
-		e = passagesOf(a, query, mine)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("source %q: %w", id, err)
-	}
-	if !found {
-		in.outcome = "unknown_source"
+	a, ok := b.engine.Article(id)
+	if !ok {
+		in.outcome = outcomeUnknownSource
 		_, err := in.send(text(fmt.Sprintf("No article has the id `%s`. /sources lists them.", escapeMarkdown(trimText(id, 100))), true))
 		return err
 	}
-	in.outcome = "shown"
-	_, err = in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
+	e := articleEmbed(a)
+	if query != "" {
+		ps, err := b.engine.Passages(in.ctx, id, query, sourcePassages)
+		if err != nil {
+			return fmt.Errorf("source %q: %w", id, err)
+		}
+		e = passagesOf(a, query, ps)
+	}
+	in.outcome = outcomeShown
+	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{e}, ephemeral: true})
 	return err
 }
 
@@ -159,26 +131,20 @@ func (b *Bot) autocomplete(in *interaction, data discordgo.ApplicationCommandInt
 		}
 	}
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	err := b.engine.View(func(ix *retrieval.Index) error {
-		for _, a := range ix.Corpus().Articles {
-			if len(choices) == maxChoices {
-				break
-			}
-			if typed != "" && !strings.Contains(strings.ToLower(a.ID), typed) && !strings.Contains(strings.ToLower(a.Title), typed) {
-				continue
-			}
-			choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
-				Name:  trimText(a.ID+" — "+a.Title, maxChoiceName),
-				Value: trimText(a.ID, maxChoiceValue),
-			})
+	for _, a := range b.engine.Articles() {
+		if len(choices) == maxChoices {
+			break
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("autocomplete: %w", err)
+		if typed != "" && !strings.Contains(strings.ToLower(a.ID), typed) && !strings.Contains(strings.ToLower(a.Title), typed) {
+			continue
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{
+			Name:  trimText(a.ID+" — "+a.Title, maxChoiceName),
+			Value: trimText(a.ID, maxChoiceValue),
+		})
 	}
-	in.outcome = fmt.Sprintf("%d choices", len(choices))
-	err = in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
+	in.outcome = choicesOutcome(len(choices))
+	err := in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
 	}, in.rest())

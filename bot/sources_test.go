@@ -8,7 +8,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/summitbot/summitbot/bot/discordtest"
-	"github.com/summitbot/summitbot/retrieval"
 )
 
 func TestSources(t *testing.T) {
@@ -22,19 +21,16 @@ func TestSources(t *testing.T) {
 		t.Fatalf("type %d flags %d, want an ephemeral message", r.Type, r.Data.Flags)
 	}
 	e := only(t, r.Data.Embeds)
-	eng.View(func(ix *retrieval.Index) error {
-		arts := ix.Corpus().Articles
-		if len(arts) != 5 {
-			t.Errorf("%d articles, want 5", len(arts))
+	arts := eng.Articles()
+	if len(arts) != 5 {
+		t.Errorf("%d articles, want 5", len(arts))
+	}
+	for _, a := range arts {
+		line := lineWith(unescape(e.Description), "`"+a.ID+"`")
+		if !strings.Contains(line, a.Title) {
+			t.Errorf("no line with id %s and title %q in\n%s", a.ID, a.Title, e.Description)
 		}
-		for _, a := range arts {
-			line := lineWith(unescape(e.Description), "`"+a.ID+"`")
-			if !strings.Contains(line, a.Title) {
-				t.Errorf("no line with id %s and title %q in\n%s", a.ID, a.Title, e.Description)
-			}
-		}
-		return nil
-	})
+	}
 }
 
 func TestSource(t *testing.T) {
@@ -58,24 +54,21 @@ func TestSource(t *testing.T) {
 
 	t.Run("article", func(t *testing.T) {
 		e := source(map[string]any{"id": id})
-		eng.View(func(ix *retrieval.Index) error {
-			a, _ := ix.Article(id)
-			if unescape(e.Title) != a.Title {
-				t.Errorf("title %q, want %q", e.Title, a.Title)
-			}
-			fields := map[string]string{}
-			for _, f := range e.Fields {
-				fields[f.Name] = f.Value
-			}
-			if fields["Publisher"] != "Reuters" || fields["Date"] != "2023-09-13" || fields["Words"] == "" || !strings.Contains(fields["Id"], id) {
-				t.Errorf("fields %v, want id, Reuters, 2023-09-13 and a word count", fields)
-			}
-			first := a.Text[a.Sentences[0].Start:a.Sentences[0].End]
-			if !strings.HasPrefix(unescape(e.Description), first) {
-				t.Errorf("description %q does not open with the article's first sentence %q", e.Description, first)
-			}
-			return nil
-		})
+		a, _ := eng.Article(id)
+		if unescape(e.Title) != a.Title {
+			t.Errorf("title %q, want %q", e.Title, a.Title)
+		}
+		fields := map[string]string{}
+		for _, f := range e.Fields {
+			fields[f.Name] = f.Value
+		}
+		if fields["Publisher"] != "Reuters" || fields["Date"] != "2023-09-13" || fields["Words"] == "" || !strings.Contains(fields["Id"], id) {
+			t.Errorf("fields %v, want id, Reuters, 2023-09-13 and a word count", fields)
+		}
+		first := a.Text[a.Sentences[0].Start:a.Sentences[0].End]
+		if !strings.HasPrefix(unescape(e.Description), first) {
+			t.Errorf("description %q does not open with the article's first sentence %q", e.Description, first)
+		}
 	})
 
 	t.Run("query", func(t *testing.T) {
@@ -83,18 +76,15 @@ func TestSource(t *testing.T) {
 		if len(e.Fields) == 0 || len(e.Fields) > 3 {
 			t.Fatalf("%d passages, want 1 to 3", len(e.Fields))
 		}
-		eng.View(func(ix *retrieval.Index) error {
-			a, _ := ix.Article(id)
-			for _, f := range e.Fields {
-				if !strings.Contains(a.Text, strings.TrimSuffix(unescape(f.Value), " …")) {
-					t.Errorf("passage %q is not from %s", f.Value, id)
-				}
+		a, _ := eng.Article(id)
+		for _, f := range e.Fields {
+			if !strings.Contains(a.Text, strings.TrimSuffix(unescape(f.Value), " …")) {
+				t.Errorf("passage %q is not from %s", f.Value, id)
 			}
-			if !strings.Contains(strings.ToLower(unescape(e.Fields[0].Value)), "missile") {
-				t.Errorf("best passage %q does not mention missiles", e.Fields[0].Value)
-			}
-			return nil
-		})
+		}
+		if !strings.Contains(strings.ToLower(unescape(e.Fields[0].Value)), "missile") {
+			t.Errorf("best passage %q does not mention missiles", e.Fields[0].Value)
+		}
 	})
 
 	t.Run("unknown id", func(t *testing.T) {

@@ -21,6 +21,9 @@ import (
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/openai"
 	"github.com/summitbot/summitbot/retrieval/openai/openaitest"
+	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/retrievaltest"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 const handshakeQ = "How long did the handshake last?"
@@ -33,8 +36,8 @@ type recordingEngine struct {
 	last *retrieval.Answer
 }
 
-func (e *recordingEngine) AnswerStream(ctx context.Context, q retrieval.Question, partial retrieval.PartialFunc) (*retrieval.Answer, error) {
-	a, err := e.Engine.AnswerStream(ctx, q, partial)
+func (e *recordingEngine) Answer(ctx context.Context, q retrieval.Question, draft func(string)) (*retrieval.Answer, error) {
+	a, err := e.Engine.Answer(ctx, q, draft)
 	e.mu.Lock()
 	e.last = a
 	e.mu.Unlock()
@@ -51,15 +54,11 @@ func (e *recordingEngine) lastAnswer() *retrieval.Answer {
 // are written by "test-model" on srv, closed when the test ends.
 func modelEngine(t *testing.T, srv *openaitest.Server) *recordingEngine {
 	t.Helper()
-	eng, err := newEngine(t.Context(), func() (*corpus.Corpus, error) { return corpus.Load(corpus.Default()) })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	eng.UseModel(&retrieval.Generative{Generator: openai.NewChat(openai.Config{
+	gen := &qa.Generate{Generator: openai.NewChat(openai.Config{
 		BaseURL: srv.BaseURL(), Model: "test-model", Timeout: 10 * time.Second,
 		Retry: openai.Retry{Attempts: 1},
-	}, 400)})
+	}, 400)}
+	eng := retrievaltest.NewEngine(t, func() (*corpus.Corpus, error) { return corpus.Load(corpus.Default()) }, gen)
 	return &recordingEngine{Engine: eng}
 }
 
@@ -182,7 +181,7 @@ func TestAskStreamed(t *testing.T) {
 	h.handled(i.ID)
 
 	a := eng.lastAnswer()
-	if a == nil || a.Mode != "generated" || len(a.Citations) == 0 {
+	if a == nil || a.Writer != retrieval.Generated || len(a.Citations) == 0 {
 		t.Fatalf("answer %+v, want a generated one with citations", a)
 	}
 	e := only(t, final.Embeds)
@@ -243,7 +242,7 @@ func TestAskStreamFailsMidway(t *testing.T) {
 	h.handled(i.ID)
 
 	a := eng.lastAnswer()
-	if a == nil || a.Mode != "extractive" || !strings.Contains(a.Note, "quotes the articles directly") {
+	if a == nil || a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "quotes the articles directly") {
 		t.Fatalf("answer %+v, want the extractive one with a note", a)
 	}
 	e := only(t, final.Embeds)
@@ -351,7 +350,7 @@ func TestThreadFollowUpRewritten(t *testing.T) {
 		t.Errorf("the answer was not written for the standalone question: %q", u[max(0, len(u)-200):])
 	}
 	a := eng.lastAnswer()
-	if a.Question != standalone || a.Mode != "generated" {
+	if a.Question != standalone || a.Writer != retrieval.Generated {
 		t.Errorf("answer to %q, mode %q", a.Question, a.Mode)
 	}
 	if got := unescape(only(t, sent.Embeds).Description); got != a.Answer {
@@ -374,17 +373,13 @@ func TestReloadShowsEmbeddingProgress(t *testing.T) {
 		}
 		return false
 	}
-	emb := retrieval.NewCachedEmbedder(openai.NewEmbedder(openai.Config{
+	emb := search.NewCachedEmbedder(openai.NewEmbedder(openai.Config{
 		BaseURL: srv.BaseURL(), Model: "test-embed", Retry: openai.Retry{Attempts: 1},
 	}, 1, 0), filepath.Join(t.TempDir(), "vectors.bin"), 0, nil)
-	cal, err := retrieval.DefaultCalibration()
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	copyArticles(t, dir)
 	eng, _, err := retrieval.NewEngine(t.Context(), func() (*corpus.Corpus, error) { return corpus.Load(corpus.Dir(dir)) },
-		emb, cal, retrieval.Options{}, nil)
+		retrievaltest.Build(emb, "", nil, search.WithQueryEmbedder(emb)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,20 +21,36 @@ var ErrReloadRunning = errors.New("a reload is already running")
 // corpus means nothing can be served from it.
 type LoadFunc func() (*corpus.Corpus, error)
 
-// Engine answers from the current index and replaces it on Reload without
-// ever answering from a half-built one: a new index is built to the side
-// and swapped in atomically, and the old one is closed once the questions
-// already reading it are done.
+// Snapshot is one built index with its answerer: what an Engine serves
+// between two reloads. It is immutable and safe for concurrent use.
+type Snapshot interface {
+	Answerer
+	Library
+	// Retrieve returns the passages an answer to q would be read from,
+	// best first (the evaluation scores their ranking).
+	Retrieve(ctx context.Context, q Question) ([]Passage, error)
+	// Chunk returns the passage with the given id.
+	Chunk(id string) (*corpus.Chunk, bool)
+	// Close releases the index; the Engine calls it once no question
+	// reads the snapshot any more.
+	Close() error
+}
+
+// BuildFunc builds a Snapshot of a corpus. The command wires the index and
+// the answer pipeline in it; the Engine only decides when to call it.
+type BuildFunc func(ctx context.Context, c *corpus.Corpus) (Snapshot, error)
+
+// Engine answers from the current snapshot and replaces it on Reload
+// without ever answering from a half-built one: a new snapshot is built to
+// the side and swapped in atomically, and the old one is closed once the
+// questions already reading it are done. It implements Answerer and Library.
 type Engine struct {
-	load     LoadFunc
-	embedder Embedder
-	cal      *Calibration
-	opts     Options
-	log      *slog.Logger
+	load  LoadFunc
+	build BuildFunc
+	log   *slog.Logger
 
 	reloading sync.Mutex // held for the whole of a reload
 	current   atomic.Pointer[servedIndex]
-	model     atomic.Pointer[Generative] // when set, answers are written by a model
 	observer  atomic.Pointer[Observer]
 }
 
@@ -42,7 +58,7 @@ type Engine struct {
 // without retrieval importing a metrics library. Its methods are called on
 // the goroutine that answered or reloaded, so they must be quick.
 type Observer interface {
-	// Answered is called after every Answer and AnswerStream; a is nil
+	// Answered is called after every Answer; a is nil
 	// when err is not.
 	Answered(a *Answer, err error)
 	// Reloaded is called after every Reload that UseObserver saw, failed
@@ -67,10 +83,11 @@ func (e *Engine) observe() Observer {
 	return nil
 }
 
-// servedIndex counts the questions reading an index, so that a replaced
-// index is closed only when the last of them is done.
+// servedIndex counts the questions reading a snapshot, so that a replaced
+// one is closed only when the last of them is done.
 type servedIndex struct {
-	*Index
+	Snapshot
+	corpus  *corpus.Corpus
 	readers atomic.Int64 // questions reading it, plus one while it is current
 }
 
@@ -80,13 +97,10 @@ func (s *servedIndex) release() {
 	}
 }
 
-// NewEngine loads the corpus and builds the first index. opts.Threshold is
-// ignored: each mode's threshold comes from cal.
-func NewEngine(ctx context.Context, load LoadFunc, e Embedder, cal *Calibration, opts Options, log *slog.Logger) (*Engine, *ReloadReport, error) {
-	if opts.Mode == "" {
-		opts.Mode = Hybrid
-	}
-	eng := &Engine{load: load, embedder: e, cal: cal, opts: opts, log: log}
+// NewEngine loads the corpus and builds the first snapshot with build.
+// log may be nil.
+func NewEngine(ctx context.Context, load LoadFunc, build BuildFunc, log *slog.Logger) (*Engine, *ReloadReport, error) {
+	eng := &Engine{load: load, build: build, log: log}
 	rep, err := eng.Reload(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -120,58 +134,64 @@ func (e *Engine) acquire() (*servedIndex, error) {
 	}
 }
 
-// Answer implements Answerer with an answer from the current index:
-// extractive, or written by the model set with UseModel.
-func (e *Engine) Answer(ctx context.Context, q Question) (*Answer, error) {
-	return e.AnswerStream(ctx, q, nil)
-}
-
-// AnswerStream is Answer that calls partial with a generated answer's text
-// as the model writes it (see PartialFunc). Extractive answers, refusals and
-// fallbacks never call it.
-func (e *Engine) AnswerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
-	a, err := e.answerStream(ctx, q, partial)
+// Answer implements Answerer with an answer from the current snapshot;
+// draft (when not nil) sees the text as a model writes it.
+func (e *Engine) Answer(ctx context.Context, q Question, draft func(string)) (*Answer, error) {
+	a, err := reading(e, func(s Snapshot) (*Answer, error) { return s.Answer(ctx, q, draft) })
 	if o := e.observe(); o != nil {
 		o.Answered(a, err)
 	}
 	return a, err
 }
 
-func (e *Engine) answerStream(ctx context.Context, q Question, partial PartialFunc) (*Answer, error) {
-	s, err := e.acquire()
-	if err != nil {
-		return nil, err
-	}
-	defer s.release()
-	opts := e.opts
-	opts.Threshold = e.cal.Threshold(opts.Mode)
-	if g := e.model.Load(); g != nil {
-		gen := *g
-		gen.Index, gen.Options = s.Index, opts
-		return gen.AnswerStream(ctx, q, partial)
-	}
-	return Extractive{Index: s.Index, Options: opts}.Answer(ctx, q)
+// Retrieve returns the passages the current snapshot would answer q from.
+func (e *Engine) Retrieve(ctx context.Context, q Question) ([]Passage, error) {
+	return reading(e, func(s Snapshot) ([]Passage, error) { return s.Retrieve(ctx, q) })
 }
 
-// UseModel makes the engine write answers with g's Generator (its Index
-// and Options are the engine's, filled per question); nil goes back to
-// extractive answers. It is safe to call while questions are answered.
-func (e *Engine) UseModel(g *Generative) {
-	if g != nil {
-		c := *g // later changes to the caller's value do not race with answers
-		g = &c
-	}
-	e.model.Store(g)
+// Chunk returns a passage of the current snapshot.
+func (e *Engine) Chunk(id string) (*corpus.Chunk, bool) {
+	ch, err := reading(e, func(s Snapshot) (*corpus.Chunk, error) { return found(s.Chunk(id)) })
+	return ch, err == nil
 }
 
-// View runs f with the current index, which stays open until f returns.
-func (e *Engine) View(f func(ix *Index) error) error {
+// Articles implements Library with the current snapshot's articles.
+func (e *Engine) Articles() []*corpus.Article {
+	as, _ := reading(e, func(s Snapshot) ([]*corpus.Article, error) { return s.Articles(), nil })
+	return as
+}
+
+// Article implements Library with the current snapshot.
+func (e *Engine) Article(id string) (*corpus.Article, bool) {
+	a, err := reading(e, func(s Snapshot) (*corpus.Article, error) { return found(s.Article(id)) })
+	return a, err == nil
+}
+
+// Passages implements Library with the current snapshot.
+func (e *Engine) Passages(ctx context.Context, articleID, query string, n int) ([]Passage, error) {
+	return reading(e, func(s Snapshot) ([]Passage, error) { return s.Passages(ctx, articleID, query, n) })
+}
+
+// reading runs f on the current snapshot, which stays open until f
+// returns.
+func reading[T any](e *Engine, f func(Snapshot) (T, error)) (T, error) {
 	s, err := e.acquire()
 	if err != nil {
-		return err
+		var zero T
+		return zero, err
 	}
 	defer s.release()
-	return f(s.Index)
+	return f(s.Snapshot)
+}
+
+var errNotFound = errors.New("not found")
+
+// found turns a lookup's ok into an error for reading.
+func found[T any](v T, ok bool) (T, error) {
+	if !ok {
+		return v, errNotFound
+	}
+	return v, nil
 }
 
 // ReloadReport says what a reload changed.
@@ -204,9 +224,17 @@ func (e *Engine) reload(ctx context.Context) (*ReloadReport, error) {
 	start := time.Now()
 	c, err := e.load()
 	rep := &ReloadReport{}
+	first := e.current.Load() == nil
+	// The first load's errors are NewEngine's, which its caller names.
+	wrap := func(err error) error {
+		if first {
+			return err
+		}
+		return fmt.Errorf("reload: %w", err)
+	}
 	var lerr *corpus.LoadError
 	switch {
-	case c != nil && errors.As(err, &lerr) && e.current.Load() == nil:
+	case c != nil && errors.As(err, &lerr) && first:
 		// The first load serves what it can: a bot with four articles
 		// beats no bot.
 		rep.Skipped = lerr.Files
@@ -215,19 +243,19 @@ func (e *Engine) reload(ctx context.Context) (*ReloadReport, error) {
 		// half-edited article never silently drops out of the answers.
 		return nil, fmt.Errorf("reload: nothing changed: %w", err)
 	case err != nil:
-		return nil, fmt.Errorf("reload: %w", err)
+		return nil, wrap(err)
 	case c == nil:
-		return nil, errors.New("reload: the corpus loader returned nothing")
+		return nil, wrap(errors.New("the corpus loader returned nothing"))
 	}
-	ix, err := NewIndex(ctx, c, e.embedder)
+	snap, err := e.build(ctx, c)
 	if err != nil {
-		return nil, fmt.Errorf("reload: %w", err)
+		return nil, wrap(err)
 	}
-	next := &servedIndex{Index: ix}
+	next := &servedIndex{Snapshot: snap, corpus: c}
 	next.readers.Store(1) // the engine's own hold while it is current
 	old := e.current.Swap(next)
 	if old != nil {
-		rep.Added, rep.Removed, rep.Changed = diffArticles(old.Corpus(), c)
+		rep.Added, rep.Removed, rep.Changed = diffArticles(old.corpus, c)
 		old.release()
 	} else {
 		for _, a := range c.Articles {

@@ -28,17 +28,17 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	g, err := loadEngine(ctx, e, *cfgPath)
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	ans := g.answerer(mode)
+	ans := g.engine
 
 	if len(pos) == 1 && pos[0] == "-" {
 		return askEach(ctx, ans, e.stdin, e.stdout, *asJSON)
 	}
-	a, err := ans.Answer(ctx, retrieval.Question{Text: strings.Join(pos, " ")})
+	a, err := ans.Answer(ctx, retrieval.Question{Text: strings.Join(pos, " ")}, nil)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writ
 			return err
 		}
 		q := sc.Text()
-		a, err := ans.Answer(ctx, retrieval.Question{Text: q})
+		a, err := ans.Answer(ctx, retrieval.Question{Text: q}, nil)
 		switch {
 		case err != nil && asJSON:
 			err = enc.Encode(struct {

@@ -15,6 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // Config is everything summitbot can be told. It is built in three layers:
@@ -97,8 +99,8 @@ func DefaultConfig() Config {
 	return Config{
 		Retrieval: RetrievalConfig{
 			Mode:       string(retrieval.Hybrid),
-			Passages:   retrieval.DefaultPassages,
-			Dimensions: retrieval.DefaultLocalDims,
+			Passages:   qa.DefaultPassages,
+			Dimensions: search.DefaultLocalDims,
 			Embedder:   "local",
 		},
 		LLM:       defaultLLM(),
@@ -295,7 +297,14 @@ func parseLevel(s string) (slog.Level, error) {
 // newLogger returns the logger the configuration asks for, writing to w.
 func (c *Config) newLogger(w io.Writer) *slog.Logger {
 	level, _ := parseLevel(c.Log.Level) // validated
-	opts := &slog.HandlerOptions{Level: level}
+	return c.newLoggerAt(w, level)
+}
+
+// newLoggerAt is newLogger at level, or at the configured level when that
+// is higher.
+func (c *Config) newLoggerAt(w io.Writer, level slog.Level) *slog.Logger {
+	configured, _ := parseLevel(c.Log.Level) // validated
+	opts := &slog.HandlerOptions{Level: max(level, configured)}
 	if c.Log.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/eval"
 )
 
 func runEval(ctx context.Context, e *env, args []string) error {
@@ -32,22 +33,35 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	g, err := loadEngine(ctx, e, *cfgPath)
+	cfg, err := LoadConfig(*cfgPath, e.getenv)
 	if err != nil {
 		return err
 	}
-	defer g.Close()
-
-	cal := g.cal
+	// Each mode is measured on an engine of its own, built as every command
+	// builds it, in that mode and with the threshold being measured.
+	embedder := ""
+	open := func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
+		g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: m, threshold: &threshold})
+		if err != nil {
+			return nil, nil, err
+		}
+		embedder = g.embedder.Model()
+		return g.engine, g.Close, nil
+	}
+	cal, err := loadCalibration(cfg)
+	if err != nil {
+		return err
+	}
 	if *writeCal != "" {
-		if cal, err = retrieval.Calibrate(ctx, g.index, set, retrieval.EvalSetHash(set)); err != nil {
+		if cal, err = eval.Calibrate(ctx, open, set); err != nil {
 			return err
 		}
+		cal.Embedder = embedder
 		if err := writeJSONFile(*writeCal, cal); err != nil {
 			return err
 		}
 	}
-	reports, err := retrieval.Evaluate(ctx, g.index, set, cal, retrieval.Modes)
+	reports, err := eval.Evaluate(ctx, open, set, cal, retrieval.Modes)
 	if err != nil {
 		return err
 	}
@@ -95,40 +109,40 @@ func loadEvalSet(pos []string) (*corpus.EvalSet, error) {
 
 // reportRows lays the modes side by side, one metric a row, the header
 // first.
-func reportRows(rs []retrieval.ModeReport) [][]string {
+func reportRows(rs []eval.ModeReport) [][]string {
 	var rows [][]string
-	row := func(name string, f func(r retrieval.ModeReport) string) {
+	row := func(name string, f func(r eval.ModeReport) string) {
 		cells := []string{name}
 		for _, r := range rs {
 			cells = append(cells, f(r))
 		}
 		rows = append(rows, cells)
 	}
-	ratio := func(f func(r retrieval.ModeReport) float64) func(r retrieval.ModeReport) string {
-		return func(r retrieval.ModeReport) string { return fmt.Sprintf("%.3f", f(r)) }
+	ratio := func(f func(r eval.ModeReport) float64) func(r eval.ModeReport) string {
+		return func(r eval.ModeReport) string { return fmt.Sprintf("%.3f", f(r)) }
 	}
-	ms := func(f func(r retrieval.ModeReport) time.Duration) func(r retrieval.ModeReport) string {
-		return func(r retrieval.ModeReport) string { return fmt.Sprintf("%.2f ms", float64(f(r))/1e6) }
+	ms := func(f func(r eval.ModeReport) time.Duration) func(r eval.ModeReport) string {
+		return func(r eval.ModeReport) string { return fmt.Sprintf("%.2f ms", float64(f(r))/1e6) }
 	}
-	row("metric", func(r retrieval.ModeReport) string { return string(r.Mode) })
-	row("questions (answerable/unanswerable)", func(r retrieval.ModeReport) string {
+	row("metric", func(r eval.ModeReport) string { return string(r.Mode) })
+	row("questions (answerable/unanswerable)", func(r eval.ModeReport) string {
 		return fmt.Sprintf("%d/%d", r.Answerable, r.Unanswerable)
 	})
-	row("recall@1", ratio(func(r retrieval.ModeReport) float64 { return r.RecallAt1 }))
-	row("recall@5", ratio(func(r retrieval.ModeReport) float64 { return r.RecallAt5 }))
-	row("MRR", ratio(func(r retrieval.ModeReport) float64 { return r.MRR }))
-	row("answer accuracy", ratio(func(r retrieval.ModeReport) float64 { return r.AnswerAccuracy }))
-	row("citation validity", ratio(func(r retrieval.ModeReport) float64 { return r.CitationValidity }))
-	row("refusal accuracy", ratio(func(r retrieval.ModeReport) float64 { return r.RefusalAccuracy }))
-	row("false refusal rate", ratio(func(r retrieval.ModeReport) float64 { return r.FalseRefusals }))
-	row("refusal threshold", ratio(func(r retrieval.ModeReport) float64 { return r.Threshold }))
-	row("p50 per question", ms(func(r retrieval.ModeReport) time.Duration { return r.P50 }))
-	row("p95 per question", ms(func(r retrieval.ModeReport) time.Duration { return r.P95 }))
+	row("recall@1", ratio(func(r eval.ModeReport) float64 { return r.RecallAt1 }))
+	row("recall@5", ratio(func(r eval.ModeReport) float64 { return r.RecallAt5 }))
+	row("MRR", ratio(func(r eval.ModeReport) float64 { return r.MRR }))
+	row("answer accuracy", ratio(func(r eval.ModeReport) float64 { return r.AnswerAccuracy }))
+	row("citation validity", ratio(func(r eval.ModeReport) float64 { return r.CitationValidity }))
+	row("refusal accuracy", ratio(func(r eval.ModeReport) float64 { return r.RefusalAccuracy }))
+	row("false refusal rate", ratio(func(r eval.ModeReport) float64 { return r.FalseRefusals }))
+	row("refusal threshold", ratio(func(r eval.ModeReport) float64 { return r.Threshold }))
+	row("p50 per question", ms(func(r eval.ModeReport) time.Duration { return r.P50 }))
+	row("p95 per question", ms(func(r eval.ModeReport) time.Duration { return r.P95 }))
 	return rows
 }
 
 // printReports writes the report table aligned for a terminal.
-func printReports(w io.Writer, rs []retrieval.ModeReport) {
+func printReports(w io.Writer, rs []eval.ModeReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, cells := range reportRows(rs) {
 		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
@@ -137,7 +151,7 @@ func printReports(w io.Writer, rs []retrieval.ModeReport) {
 }
 
 // printMarkdown writes the report table as Markdown, for docs/benchmarks.md.
-func printMarkdown(w io.Writer, rs []retrieval.ModeReport) {
+func printMarkdown(w io.Writer, rs []eval.ModeReport) {
 	for i, cells := range reportRows(rs) {
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		if i == 0 {

@@ -9,8 +9,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/summitbot/summitbot/retrieval"
 )
 
 // runIndex embeds every passage and sentence with the configured embedding
@@ -29,36 +27,22 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := cfg.newLogger(e.stderr)
 	if cfg.Retrieval.Embedder != "openai" {
 		fmt.Fprintln(e.stdout, "retrieval.embedder is local: its vectors are computed at start-up in a fraction of a second; there is nothing to cache.")
 		return nil
 	}
-	c, err := loadCorpus(cfg, log)
-	if err != nil {
-		return err
-	}
-	emb, err := newEmbedder(cfg, e.getenv, log, nil)
-	if err != nil {
-		return err
-	}
-	cached, ok := emb.(*retrieval.CachedEmbedder)
-	if !ok {
-		return fmt.Errorf("index: the %s embedder has no cache", emb.Model())
-	}
 	p := newProgress(e.stderr)
-	cached.Progress = p.update
 	start := time.Now()
-	ix, err := retrieval.NewIndex(ctx, c, cached)
+	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{progress: p.update})
 	p.finish()
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer g.Close()
 	path, _ := cachePath(cfg.Embedding.Cache)
-	st := cached.Stats()
+	st := g.cache.Stats()
 	fmt.Fprintf(e.stdout, "indexed %d articles (%d passages) with %s in %s: %d texts embedded, %d already cached; %d vectors in %s\n",
-		len(c.Articles), len(c.Chunks), emb.Model(), time.Since(start).Round(time.Millisecond), st.Misses, st.Hits, st.Vectors, path)
+		g.loaded.Articles, g.loaded.Chunks, g.embedder.Model(), time.Since(start).Round(time.Millisecond), st.Misses, st.Hits, st.Vectors, path)
 	return nil
 }
 

@@ -3,8 +3,9 @@
 // fixed set of news articles, citing the passage behind every claim.
 //
 // Run `summitbot help` for the commands. This package only wires: it reads
-// the configuration, builds the corpus, index and answerer, and hands them
-// to the command that was asked for.
+// the configuration and builds the engine in one way, build (build.go), for
+// every command (ask, eval, sources, index and serve); the command that was
+// asked for runs on it.
 package main
 
 import (

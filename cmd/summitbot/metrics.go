@@ -155,8 +155,7 @@ func modelErrorReason(err error) string {
 }
 
 // embedder returns e with its requests counted. Wrap the embedder behind
-// the vector cache, so that cache hits are not counted as requests; e must
-// not be a retrieval.QueryEmbedder, whose method the wrapper would hide.
+// the vector cache, so that cache hits are not counted as requests.
 func (m *engineMetrics) embedder(e retrieval.Embedder) retrieval.Embedder {
 	if m == nil {
 		return e

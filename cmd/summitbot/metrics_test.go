@@ -20,6 +20,7 @@ import (
 
 	"github.com/summitbot/summitbot/bot/discordtest"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // healthAddrRE finds the side port's address in serve's log.
@@ -260,11 +261,11 @@ func TestModelMetrics(t *testing.T) {
 	} {
 		m.generator(g).Generate(t.Context(), retrieval.Prompt{}, nil)
 	}
-	emb := m.embedder(retrieval.NewLocalEmbedder(64))
+	emb := m.embedder(search.NewLocalEmbedder(64))
 	if _, err := emb.Embed(t.Context(), []string{"a", "b"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := emb.(retrieval.QueryEmbedder); ok {
+	if _, ok := emb.(search.QueryEmbedder); ok {
 		t.Error("the wrapped offline embedder claims to embed queries itself")
 	}
 	h, err := startHealth("127.0.0.1:0", reg, func() error { return nil }, slog.New(slog.DiscardHandler))

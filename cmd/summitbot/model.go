@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/eval"
 	"github.com/summitbot/summitbot/retrieval/openai"
+	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // LLMConfig says which chat model, if any, writes answers. With no base_url
@@ -140,9 +143,9 @@ func checkURL(s string) error {
 // modelConfigured reports whether answers are written by a model.
 func (c *Config) modelConfigured() bool { return c.LLM.BaseURL != "" && c.LLM.Model != "" }
 
-// newGenerative returns the model answerer's settings (Index and Options
-// are filled per question), or nil when no model is configured.
-func newGenerative(cfg Config, getenv func(string) string, log *slog.Logger) *retrieval.Generative {
+// newGenerate returns the model's answer writer, or nil when no model is
+// configured.
+func newGenerate(cfg Config, getenv func(string) string, log *slog.Logger) *qa.Generate {
 	if !cfg.modelConfigured() {
 		return nil
 	}
@@ -156,25 +159,26 @@ func newGenerative(cfg Config, getenv func(string) string, log *slog.Logger) *re
 	}, l.MaxTokens)
 	log.Info("answers are written by a model", "base_url", l.BaseURL, "model", l.Model,
 		"api_key_set", getenv(l.APIKeyEnv) != "")
-	return &retrieval.Generative{
+	return &qa.Generate{
 		Generator:      chat,
-		Breaker:        &retrieval.Breaker{Failures: l.BreakerFailures, Cooldown: l.BreakerCooldown},
+		Breaker:        &qa.Breaker{Failures: l.BreakerFailures, Cooldown: l.BreakerCooldown},
 		PromptPassages: l.Passages,
 		Log:            log,
 	}
 }
 
 // newEmbedder returns the configured embedder: the offline one, or an
-// OpenAI-compatible model behind the vector cache file.
+// OpenAI-compatible model behind the vector cache file, which it also
+// returns (nil for the offline one).
 // m, when not nil, counts the requests that reach the embedder itself.
-func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics) (retrieval.Embedder, error) {
+func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics) (retrieval.Embedder, *search.CachedEmbedder, error) {
 	if cfg.Retrieval.Embedder != "openai" {
-		return m.embedder(retrieval.NewLocalEmbedder(cfg.Retrieval.Dimensions)), nil
+		return m.embedder(search.NewLocalEmbedder(cfg.Retrieval.Dimensions)), nil, nil
 	}
 	em := cfg.Embedding
 	path, err := cachePath(em.Cache)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	next := openai.NewEmbedder(openai.Config{
 		BaseURL: em.BaseURL,
@@ -184,7 +188,8 @@ func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger, m *en
 		Retry:   openai.Retry{Attempts: cfg.LLM.Retries + 1, Base: cfg.LLM.Backoff, Max: cfg.LLM.MaxBackoff},
 	}, em.BatchSize, em.Dimensions)
 	log.Debug("embedding with a model", "base_url", em.BaseURL, "model", em.Model, "cache", path)
-	return retrieval.NewCachedEmbedder(m.embedder(next), path, 0, log), nil
+	c := search.NewCachedEmbedder(m.embedder(next), path, 0, log)
+	return c, c, nil
 }
 
 // cachePath is the vector cache file: as configured, or in the user's
@@ -203,7 +208,7 @@ func cachePath(p string) (string, error) {
 // warnCalibration says when the refusal thresholds were measured with
 // another embedder: the evidence scores they cut are the same, but the
 // passages retrieval finds, and so the evidence, differ by embedder.
-func warnCalibration(log *slog.Logger, cal *retrieval.Calibration, emb retrieval.Embedder) {
+func warnCalibration(log *slog.Logger, cal *eval.Calibration, emb retrieval.Embedder) {
 	if cal.Embedder != "" && cal.Embedder != emb.Model() {
 		log.Warn("refusal thresholds were measured with another embedder; run summitbot eval --write-calibration FILE and set retrieval.calibration",
 			"calibrated", cal.Embedder, "running", emb.Model())

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/corpus"
-	"github.com/summitbot/summitbot/retrieval"
 )
 
 // runServe runs the Discord bot until ctx is cancelled (SIGINT or SIGTERM
@@ -42,11 +40,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.Corpus.Dir != "" {
 		watch = &corpusWatcher{fsys: corpus.Dir(cfg.Corpus.Dir), log: log, m: em}
 	}
-	eng, err := newServeEngine(ctx, cfg, e.getenv, log, em, watch)
+	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{serve: true, metrics: em, watch: watch})
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer g.Close()
+	eng := g.engine
 	eng.UseObserver(em)
 
 	// Reloads besides /reload: on SIGHUP, and when corpus.dir changes (see
@@ -107,49 +106,4 @@ func botReady(b *bot.Bot) func() error {
 		}
 		return nil
 	}
-}
-
-// newServeEngine builds the engine the bot answers from. Unlike the other
-// commands it keeps the corpus loader, so that /reload can read the
-// directory again.
-// m, when not nil, counts the model's and the embedder's requests; watch,
-// when not nil, sees every load.
-func newServeEngine(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics, watch *corpusWatcher) (*retrieval.Engine, error) {
-	fsys, where := corpusSource(cfg)
-	if cfg.Corpus.Dir == "" {
-		log.Info("corpus.dir is not set: serving the embedded articles, which /reload cannot change")
-	}
-	load := func() (*corpus.Corpus, error) {
-		c, err := corpus.Load(fsys)
-		if err != nil && c == nil {
-			return nil, fmt.Errorf("load %s: %w", where, err)
-		}
-		return c, err // a *corpus.LoadError with a corpus: see retrieval.LoadFunc
-	}
-	if watch != nil {
-		load = watch.wrap(load)
-	}
-	cal, err := loadCalibration(cfg)
-	if err != nil {
-		return nil, err
-	}
-	emb, err := newEmbedder(cfg, getenv, log, m)
-	if err != nil {
-		return nil, err
-	}
-	warnCalibration(log, cal, emb)
-	mode, err := retrieval.ParseMode(cfg.Retrieval.Mode)
-	if err != nil {
-		return nil, err
-	}
-	eng, _, err := retrieval.NewEngine(ctx, load, emb, cal,
-		retrieval.Options{Mode: mode, Passages: cfg.Retrieval.Passages}, log)
-	if err != nil {
-		return nil, fmt.Errorf("build the index: %w", err)
-	}
-	if g := newGenerative(cfg, getenv, log); g != nil {
-		g.Generator = m.generator(g.Generator)
-		eng.UseModel(g)
-	}
-	return eng, nil
 }

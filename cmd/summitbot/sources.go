@@ -28,12 +28,12 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	g, err := loadEngine(ctx, e, *cfgPath)
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	c := g.index.Corpus()
+	c := g.corpus.Load()
 	chunks := make(map[string]int)
 	for _, ch := range c.Chunks {
 		chunks[ch.ArticleID]++

@@ -3,6 +3,7 @@ package openai_test
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -18,8 +19,11 @@ import (
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/eval"
 	"github.com/summitbot/summitbot/retrieval/openai"
 	"github.com/summitbot/summitbot/retrieval/openai/openaitest"
+	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // sleeps records the backoffs a client would have slept, and returns at
@@ -42,20 +46,20 @@ func (s *sleeps) all() []time.Duration {
 	return slices.Clone(s.d)
 }
 
-// fixture is an engine over the embedded articles whose answers are written
-// by a chat model on a fake server.
+// fixture is an answer pipeline over the embedded articles whose answers
+// are written by a chat model on a fake server.
 type fixture struct {
 	srv     *openaitest.Server
-	engine  *retrieval.Engine
+	engine  *qa.Pipeline
 	sleeps  *sleeps
-	breaker *retrieval.Breaker
+	breaker *qa.Breaker
 }
 
 type options struct {
 	cfg     func(*openai.Config)
-	gen     func(*retrieval.Generative)
+	gen     func(*qa.Generate)
 	corpus  string // directory; "" is the embedded corpus
-	breaker *retrieval.Breaker
+	breaker *qa.Breaker
 }
 
 func newFixture(t *testing.T, o options) *fixture {
@@ -70,57 +74,56 @@ func newFixture(t *testing.T, o options) *fixture {
 	if o.cfg != nil {
 		o.cfg(&cfg)
 	}
-	var e *retrieval.Engine
+	var ix *search.Index
 	if o.corpus == "" {
-		e = defaultEngine(t)
+		ix = defaultIndex(t)
 	} else {
-		e = newEngine(t, func() (*corpus.Corpus, error) { return corpus.Load(corpus.Dir(o.corpus)) })
-		t.Cleanup(func() { e.Close() })
+		ix = newIndex(t, corpus.Dir(o.corpus))
+		t.Cleanup(func() { ix.Close() })
 	}
-	g := &retrieval.Generative{Generator: openai.NewChat(cfg, 400), Breaker: f.breaker}
+	g := &qa.Generate{Generator: openai.NewChat(cfg, 400), Breaker: f.breaker}
 	if o.gen != nil {
 		o.gen(g)
 	}
-	e.UseModel(g)
-	t.Cleanup(func() { e.UseModel(nil) })
-	f.engine = e
+	cal, err := eval.DefaultCalibration()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.engine = qa.New(ix, qa.Options{}, cal.Threshold(retrieval.Hybrid), g)
 	return f
 }
 
-func newEngine(t *testing.T, load retrieval.LoadFunc) *retrieval.Engine {
+func newIndex(t *testing.T, fsys fs.FS) *search.Index {
 	t.Helper()
-	cal, err := retrieval.DefaultCalibration()
+	c, err := corpus.Load(fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := retrieval.NewEngine(context.Background(), load, retrieval.NewLocalEmbedder(0), cal, retrieval.Options{}, nil)
+	ix, err := search.NewIndex(context.Background(), c, search.NewLocalEmbedder(0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e
+	return ix
 }
 
-// The engine over the embedded articles is built once (a second under
-// -race) and shared by the tests, which run one at a time and each set
-// their own model on it.
+// The index of the embedded articles is built once (a second under -race)
+// and shared by the tests, which each answer from it with their own model.
 var (
-	sharedOnce   sync.Once
-	sharedEngine *retrieval.Engine
+	sharedOnce  sync.Once
+	sharedIndex *search.Index
 )
 
-func defaultEngine(t *testing.T) *retrieval.Engine {
-	sharedOnce.Do(func() {
-		sharedEngine = newEngine(t, func() (*corpus.Corpus, error) { return corpus.Load(corpus.Default()) })
-	})
-	if sharedEngine == nil {
-		t.Fatal("no engine")
+func defaultIndex(t *testing.T) *search.Index {
+	sharedOnce.Do(func() { sharedIndex = newIndex(t, corpus.Default()) })
+	if sharedIndex == nil {
+		t.Fatal("no index")
 	}
-	return sharedEngine
+	return sharedIndex
 }
 
 func (f *fixture) ask(t *testing.T, q string) *retrieval.Answer {
 	t.Helper()
-	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: q})
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: q}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +163,7 @@ const handshakeQ = "How long did the handshake last?"
 // cites at least one citation, whose passage holds the sentence's numbers.
 func checkVerified(t *testing.T, a *retrieval.Answer) {
 	t.Helper()
-	if a.Mode != "generated" || a.Model != "test-model" || a.Refused {
+	if a.Writer != retrieval.Generated || a.Model != "test-model" || a.Refused {
 		t.Fatalf("mode %q, model %q, refused %v; want a generated answer (note %q, dropped %+v)", a.Mode, a.Model, a.Refused, a.Note, a.Dropped)
 	}
 	for _, s := range a.Sentences {
@@ -238,7 +241,7 @@ func TestStreamedAnswer(t *testing.T) {
 		openaitest.WriteStream(w, req, []string{"The handshake ", "lasted around ", "40 seconds ", c, "."}, nil)
 	}
 	var partials []string
-	a, err := f.engine.AnswerStream(t.Context(), retrieval.Question{Text: handshakeQ}, func(text string) {
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, func(text string) {
 		partials = append(partials, text)
 	})
 	if err != nil {
@@ -300,7 +303,7 @@ func TestVerification(t *testing.T) {
 			return "The handshake lasted around 45 seconds " + cite(req, "40 seconds") + "."
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
-			if a.Mode != "extractive" || !strings.Contains(a.Note, "could be checked") || a.Model != "" {
+			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "could be checked") || a.Model != "" {
 				t.Fatalf("mode %q, note %q", a.Mode, a.Note)
 			}
 			if len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "lacks 45") {
@@ -327,7 +330,7 @@ func TestVerification(t *testing.T) {
 			return "NOT IN PASSAGES"
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
-			if a.Mode != "extractive" || !strings.Contains(a.Note, "found no answer") {
+			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "found no answer") {
 				t.Errorf("mode %q, note %q", a.Mode, a.Note)
 			}
 		},
@@ -345,7 +348,7 @@ func TestVerification(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, options{gen: func(g *retrieval.Generative) { g.PromptPassages = 5 }})
+			f := newFixture(t, options{gen: func(g *qa.Generate) { g.PromptPassages = 5 }})
 			f.srv.Chat = func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
 				openaitest.WriteReply(w, req, tt.reply(req))
 			}
@@ -402,7 +405,7 @@ func TestPromptInjection(t *testing.T) {
 		t.Errorf("the forged delimiters are not escaped:\n%s", user)
 	}
 	// A model that obeys the passage gets nothing past verification.
-	if a.Mode != "extractive" || strings.Contains(a.Answer, "Paris") || a.Note == "" {
+	if a.Writer != retrieval.Extractive || strings.Contains(a.Answer, "Paris") || a.Note == "" {
 		t.Errorf("obeying model: mode %q, answer %q, note %q", a.Mode, a.Answer, a.Note)
 	}
 	// One that does not is answered as usual.
@@ -474,7 +477,7 @@ func TestFailuresFallBack(t *testing.T) {
 			f := newFixture(t, options{cfg: tt.cfg})
 			f.srv.Chat = tt.chat
 			a := f.ask(t, handshakeQ)
-			if a.Mode != "extractive" || !strings.Contains(a.Note, tt.note) || !strings.Contains(a.Answer, "40 seconds") || len(a.Citations) == 0 {
+			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, tt.note) || !strings.Contains(a.Answer, "40 seconds") || len(a.Citations) == 0 {
 				t.Errorf("mode %q, note %q, answer %q; want the extractive answer and a note with %q", a.Mode, a.Note, a.Answer, tt.note)
 			}
 			if n := len(f.srv.ChatRequests()); n != tt.requests {
@@ -532,7 +535,7 @@ func TestRefusedConnection(t *testing.T) {
 	ln.Close() // nothing listens there now
 	f := newFixture(t, options{cfg: func(c *openai.Config) { c.BaseURL = "http://" + addr + "/v1" }})
 	a := f.ask(t, handshakeQ)
-	if a.Mode != "extractive" || !strings.Contains(a.Note, "could not be reached") {
+	if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "could not be reached") {
 		t.Errorf("mode %q, note %q", a.Mode, a.Note)
 	}
 	if n := len(f.sleeps.all()); n != 2 {
@@ -560,7 +563,7 @@ func (c *clock) advance(d time.Duration) {
 
 func TestBreakerOpensAndCloses(t *testing.T) {
 	clk := &clock{now: time.Date(2023, 9, 13, 12, 0, 0, 0, time.UTC)}
-	b := &retrieval.Breaker{Failures: 2, Cooldown: time.Minute, Now: clk.Now}
+	b := &qa.Breaker{Failures: 2, Cooldown: time.Minute, Now: clk.Now}
 	f := newFixture(t, options{breaker: b, cfg: func(c *openai.Config) { c.Retry.Attempts = 1 }})
 	var mu sync.Mutex
 	down := true
@@ -581,7 +584,7 @@ func TestBreakerOpensAndCloses(t *testing.T) {
 			t.Fatalf("failure %d: note %q", i+1, a.Note)
 		}
 	}
-	if b.State() != retrieval.BreakerOpen {
+	if b.State() != qa.BreakerOpen {
 		t.Fatalf("after 2 failures the breaker is %s", b.State())
 	}
 	a := f.ask(t, handshakeQ)
@@ -592,11 +595,11 @@ func TestBreakerOpensAndCloses(t *testing.T) {
 	// After the cooldown one trial goes through; it fails, and the breaker
 	// opens again for a whole cooldown.
 	clk.advance(time.Minute)
-	if b.State() != retrieval.BreakerHalfOpen {
+	if b.State() != qa.BreakerHalfOpen {
 		t.Fatalf("after the cooldown the breaker is %s", b.State())
 	}
 	f.ask(t, handshakeQ)
-	if requests() != 3 || b.State() != retrieval.BreakerOpen {
+	if requests() != 3 || b.State() != qa.BreakerOpen {
 		t.Errorf("failed trial: %d requests, breaker %s", requests(), b.State())
 	}
 
@@ -606,7 +609,7 @@ func TestBreakerOpensAndCloses(t *testing.T) {
 	mu.Unlock()
 	clk.advance(time.Minute)
 	checkVerified(t, f.ask(t, handshakeQ))
-	if b.State() != retrieval.BreakerClosed {
+	if b.State() != qa.BreakerClosed {
 		t.Errorf("after a successful trial the breaker is %s", b.State())
 	}
 	checkVerified(t, f.ask(t, handshakeQ))
@@ -628,11 +631,11 @@ func TestCancelInFlight(t *testing.T) {
 		<-started
 		cancel()
 	}()
-	a, err := f.engine.Answer(ctx, retrieval.Question{Text: handshakeQ})
+	a, err := f.engine.Answer(ctx, retrieval.Question{Text: handshakeQ}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Mode != "extractive" || !strings.Contains(a.Note, "cancelled") {
+	if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "cancelled") {
 		t.Errorf("mode %q, note %q", a.Mode, a.Note)
 	}
 	select {
@@ -656,7 +659,7 @@ func TestFollowUpRewritten(t *testing.T) {
 		}
 		openaitest.WriteReply(w, req, "The handshake lasted around 40 seconds "+cite(req, "40 seconds")+".")
 	}
-	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: "and how long did it last?", Context: "Did Putin and Kim shake hands?"})
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: "and how long did it last?", Context: "Did Putin and Kim shake hands?"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -681,12 +684,12 @@ func TestConcurrentAnswers(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			var partial retrieval.PartialFunc
+			var partial func(string)
 			if i%2 == 0 {
 				partial = func(string) {}
 			}
-			a, err := f.engine.AnswerStream(t.Context(), retrieval.Question{Text: handshakeQ}, partial)
-			if err != nil || a.Mode != "generated" {
+			a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, partial)
+			if err != nil || a.Writer != retrieval.Generated {
 				t.Errorf("answer %d: %v %+v", i, err, a)
 			}
 		})

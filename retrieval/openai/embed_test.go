@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/openai"
 	"github.com/summitbot/summitbot/retrieval/openai/openaitest"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 func embedConfig(srv *openaitest.Server) openai.Config {
@@ -49,7 +49,7 @@ func TestEmbedBatchesAndOrder(t *testing.T) {
 	if !slices.Equal(sizes, []int{4, 4, 2}) {
 		t.Errorf("batch sizes %v, want [4 4 2]", sizes)
 	}
-	want, _ := retrieval.NewLocalEmbedder(srv.Dims).Embed(context.Background(), in)
+	want, _ := search.NewLocalEmbedder(srv.Dims).Embed(context.Background(), in)
 	for i := range in {
 		if len(got[i]) != srv.Dims {
 			t.Fatalf("vector %d has %d dimensions", i, len(got[i]))

@@ -15,7 +15,7 @@ import (
 
 	goopenai "github.com/sashabaranov/go-openai"
 
-	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // Server is a fake OpenAI API at URL + "/v1". Set its fields before the
@@ -40,7 +40,7 @@ type Server struct {
 	mu       sync.Mutex
 	chats    []goopenai.ChatCompletionRequest
 	batches  [][]string
-	embedder *retrieval.LocalEmbedder
+	embedder *search.LocalEmbedder
 }
 
 // New starts a fake server, closed when the test ends.
@@ -90,7 +90,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 	s.batches = append(s.batches, req.Input)
 	n := len(s.batches)
 	if s.embedder == nil {
-		s.embedder = retrieval.NewLocalEmbedder(s.Dims)
+		s.embedder = search.NewLocalEmbedder(s.Dims)
 	}
 	emb := s.embedder
 	s.mu.Unlock()

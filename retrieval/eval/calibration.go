@@ -1,0 +1,135 @@
+package eval
+
+import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/summitbot/summitbot/corpus"
+	"github.com/summitbot/summitbot/retrieval"
+)
+
+// Calibration holds the evidence thresholds below which a question is
+// refused, one per retrieval mode. They are not picked by hand: `summitbot
+// eval --write-calibration FILE` measures the evidence of every question of
+// the eval set and chooses, for each mode, the threshold that answers the
+// most answerable questions and refuses the most unanswerable ones. The
+// shipped result is kept in calibration.json beside this file and embedded;
+// TestShippedCalibrationIsCurrent fails when it no longer matches what
+// calibrating the current corpus and eval set gives.
+type Calibration struct {
+	Embedder   string                             `json:"embedder"`    // the embedder the thresholds were measured with
+	EvalSHA256 string                             `json:"eval_sha256"` // of the eval set they were measured on
+	Modes      map[retrieval.Mode]ModeCalibration `json:"modes"`
+}
+
+// ModeCalibration is the threshold of one retrieval mode and how well it
+// separated the eval set.
+type ModeCalibration struct {
+	Threshold    float64 `json:"threshold"`
+	Answerable   int     `json:"answerable"`   // questions with an answer in the articles
+	Unanswerable int     `json:"unanswerable"` // questions without
+	Answered     int     `json:"answered"`     // answerable questions at or above the threshold
+	Refused      int     `json:"refused"`      // unanswerable questions below it
+}
+
+//go:embed calibration.json
+var calibrationJSON []byte
+
+// DefaultCalibration returns the calibration shipped with the binary.
+func DefaultCalibration() (*Calibration, error) {
+	c, err := ReadCalibration(bytes.NewReader(calibrationJSON))
+	if err != nil {
+		return nil, fmt.Errorf("embedded calibration: %w", err)
+	}
+	return c, nil
+}
+
+// ReadCalibration decodes a calibration file.
+func ReadCalibration(r io.Reader) (*Calibration, error) {
+	var c Calibration
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("read calibration: %w", err)
+	}
+	for _, m := range retrieval.Modes {
+		if _, ok := c.Modes[m]; !ok {
+			return nil, fmt.Errorf("read calibration: no threshold for mode %q", m)
+		}
+	}
+	return &c, nil
+}
+
+// Threshold returns the refusal threshold of a mode (0 when uncalibrated,
+// which refuses nothing).
+func (c *Calibration) Threshold(m retrieval.Mode) float64 {
+	if c == nil {
+		return 0
+	}
+	return c.Modes[m].Threshold
+}
+
+// Observation is the evidence one eval question produced, and whether the
+// articles answer it.
+type Observation struct {
+	Evidence   float64
+	Answerable bool
+}
+
+// CalibrateThreshold chooses the evidence threshold that classifies the most
+// observations correctly: answerable ones at or above it, unanswerable ones
+// below it. Among equally good thresholds it takes the middle of the widest
+// gap between observed evidence values, so that the threshold sits as far as
+// possible from the questions on either side.
+func CalibrateThreshold(obs []Observation) ModeCalibration {
+	values := make([]float64, 0, len(obs)+2)
+	values = append(values, 0, 1.000001)
+	for _, o := range obs {
+		values = append(values, o.Evidence)
+	}
+	slices.Sort(values)
+	values = slices.Compact(values)
+
+	var best ModeCalibration
+	bestCorrect, bestGap := -1, -1.0
+	for i := 0; i+1 < len(values); i++ {
+		t := (values[i] + values[i+1]) / 2
+		if i == 0 {
+			t = values[0] // refuse nothing
+		}
+		m := ModeCalibration{Threshold: t}
+		for _, o := range obs {
+			switch {
+			case o.Answerable:
+				m.Answerable++
+				if o.Evidence >= t {
+					m.Answered++
+				}
+			default:
+				m.Unanswerable++
+				if o.Evidence < t {
+					m.Refused++
+				}
+			}
+		}
+		correct, gap := m.Answered+m.Refused, values[i+1]-values[i]
+		if correct > bestCorrect || correct == bestCorrect && gap > bestGap {
+			best, bestCorrect, bestGap = m, correct, gap
+		}
+	}
+	return best
+}
+
+// EvalSetHash identifies the content of an eval set, so that a calibration
+// can say which questions it was measured on.
+func EvalSetHash(set *corpus.EvalSet) string {
+	data, _ := json.Marshal(set) // plain structs of strings: cannot fail
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}

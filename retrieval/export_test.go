@@ -1,5 +1,0 @@
-package retrieval
-
-// CheckEmbedder runs the Embedder conformance suite; it is exported to the
-// external tests, which may import the embedders of other packages.
-var CheckEmbedder = testEmbedder

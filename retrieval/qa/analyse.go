@@ -1,0 +1,251 @@
+package qa
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/summitbot/summitbot/retrieval"
+	rsearch "github.com/summitbot/summitbot/retrieval/search"
+)
+
+// Analysis is a question read once, before anything is searched: cleaned,
+// its spelling corrected against the corpus, its kind classified, its
+// aliases expanded and what it asks about weighed. Every later stage reads
+// it; none cleans or corrects the question again.
+type Analysis struct {
+	Question string         // the question, cleaned (retrieval.CleanQuestion)
+	Searched string         // Question with its misspellings corrected
+	Kind     retrieval.Kind // what sort of answer it asks for
+	// Query is what retrieval searches for: Searched, and the corrected
+	// earlier question of a follow-up, which widens the search only.
+	Query    string
+	Expanded string // Query with every alias group's canonical form added
+	Focus    Focus  // what a sentence must mention to answer Searched
+}
+
+// Analyse reads q against the index's vocabulary. Its only errors are
+// retrieval.ErrEmptyQuestion and retrieval.ErrQuestionTooLong.
+func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
+	text, err := retrieval.CleanQuestion(q.Text)
+	if err != nil {
+		return Analysis{}, err
+	}
+	a := Analysis{Question: text, Searched: correct(ix, text), Kind: Classify(text)}
+	a.Query = a.Searched
+	if ctxText, err := retrieval.CleanQuestion(q.Context); err == nil {
+		a.Query += " " + correct(ix, ctxText)
+	}
+	a.Expanded = ix.Expand(a.Query)
+	a.Focus = focus(ix, a.Searched)
+	return a, nil
+}
+
+// kindCues are tried in order; the first that matches the question wins, so
+// "how many years" is a duration before it is a count.
+var kindCues = []struct {
+	kind retrieval.Kind
+	re   *regexp.Regexp
+}{
+	{retrieval.KindQuote, regexp.MustCompile(`(?i)^\s*(what|how)\s+(did|does|do|has|have|had|is|was)\b.*\b(say|said|tell|told|promise|pledge|warn|answer|reply|respond|describe|call|vow|stress)\w*\b`)},
+	{retrieval.KindDuration, regexp.MustCompile(`(?i)\b(what|which)\s+(time\s+)?(period|span|stretch)\b`)},
+	{retrieval.KindClock, regexp.MustCompile(`(?i)\bwhat\s+time\b|\bat\s+what\s+hour\b|\bwhat\s+hour\b`)},
+	{retrieval.KindSpeed, regexp.MustCompile(`(?i)\bhow\s+fast\b|\bspeed\b|\bhow\s+quickly\b`)},
+	{retrieval.KindWeight, regexp.MustCompile(`(?i)\bhow\s+heavy\b|\bweigh(s|t)?\b`)},
+	{retrieval.KindDuration, regexp.MustCompile(`(?i)\bhow\s+long\b|\bhow\s+much\s+time\b|\bhow\s+many\s+(seconds|minutes|hours|days|weeks|months|years)\b|\bduration\b`)},
+	{retrieval.KindDistance, regexp.MustCompile(`(?i)\bhow\s+far\b|\bdistance\b|\bhow\s+many\s+(km|kilomet(er|re)s|miles)\b`)},
+	{retrieval.KindCount, regexp.MustCompile(`(?i)\bhow\s+many\b|\bhow\s+much\b|\bnumber\s+of\b|\bhow\s+often\b`)},
+	{retrieval.KindTime, regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(year|day|date|month|time)\b|\bwhich\s+(year|day|date|month)\b|\bin\s+what\s+year\b`)},
+	{retrieval.KindPerson, regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhich\s+(official|minister|person|people|officials|leader|expert|analyst|spokes\w*|researcher|professor)\b|\bname\s+of\b`)},
+	{retrieval.KindPlace, regexp.MustCompile(`(?i)\bwhere\b|\bwhich\s+(city|country|place|region|border)\b|\bwhat\s+(city|country|place|region)\b`)},
+	{retrieval.KindReason, regexp.MustCompile(`(?i)\bwhy\b|\bwhat\s+for\b|\breason\b`)},
+}
+
+// Classify returns the kind of answer a question asks for.
+func Classify(question string) retrieval.Kind {
+	for _, c := range kindCues {
+		if c.re.MatchString(question) {
+			return c.kind
+		}
+	}
+	return retrieval.KindOther
+}
+
+// cueWords are the (analysed) words of a question that say what kind of
+// answer it wants, or are chat filler, rather than what it is about; they
+// are no evidence of coverage either way. The list is ours, kept short:
+// bleve's English stop list already drops the function words.
+var cueWords = map[string]bool{
+	// the kind of answer
+	"long": true, "far": true, "mani": true, "much": true, "time": true,
+	"year": true, "dai": true, "date": true, "name": true, "often": true, "number": true,
+	"kind": true, "sort": true, "type": true,
+	// asking about the telling rather than the fact
+	"tell": true, "sai": true, "say": true, "said": true, "articl": true, "accord": true, "report": true,
+	// chat filler, and what is left of "Kim’s" and "whats" (bleve's
+	// possessive filter knows only the straight apostrophe)
+	"s": true, "what": true,
+	"realli": true, "actual": true, "actualli": true, "lol": true, "abt": true, "stuff": true,
+	"anyth": true, "someth": true, "also": true, "ever": true, "still": true, "just": true,
+	"exactli": true, "even": true, "sinc": true, "thing": true, "basic": true, "pretti": true,
+}
+
+// wordRE finds the words of a question, for spelling correction.
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+`)
+
+// correct replaces question words that the corpus never uses, in any
+// inflection, with the corpus word they are a typo of ("vostochy" →
+// "vostochny", "tlaks" → "talks"). Two letters swapped are always taken for a
+// typo. One letter added, dropped or changed is taken for a typo only of a
+// name or of a long word: a short common word one letter from a corpus word
+// is usually itself ("place" is not a typo of "peace"). Words under five
+// letters are left alone: nearly everything is one edit from something.
+func correct(ix *rsearch.Index, question string) string {
+	var d []int
+	return wordRE.ReplaceAllStringFunc(question, func(w string) string {
+		lw := strings.ToLower(w)
+		n := utf8.RuneCountInString(lw)
+		if n < 5 || isNumber(lw) || ix.Word(lw).Count > 0 || knownStem(ix, lw) {
+			return w
+		}
+		if t, ok := transposition(ix, lw); ok {
+			return t
+		}
+		best, bestFreq := "", 0
+		for cand, info := range ix.Vocabulary() {
+			if !info.Name() && utf8.RuneCountInString(cand) < 7 {
+				continue
+			}
+			var dist int
+			var over bool
+			dist, over, d = search.LevenshteinDistanceMaxReuseSlice(lw, cand, 1, d)
+			if over || dist > 1 {
+				continue
+			}
+			if info.Count > bestFreq || info.Count == bestFreq && cand < best {
+				best, bestFreq = cand, info.Count
+			}
+		}
+		if best == "" {
+			return w
+		}
+		return best
+	})
+}
+
+// knownStem reports whether a word the corpus never uses as such shares its
+// stem with one it does ("thank" with "thanked").
+func knownStem(ix *rsearch.Index, word string) bool {
+	for _, t := range ix.Analyze(word) {
+		if ix.DocFreq(t) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// transposition finds the corpus word that word becomes when two adjacent
+// letters are swapped back.
+func transposition(ix *rsearch.Index, word string) (string, bool) {
+	r := []rune(word)
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] == r[i+1] {
+			continue
+		}
+		r[i], r[i+1] = r[i+1], r[i]
+		if cand := string(r); ix.Word(cand).Count > 0 {
+			return cand, true
+		}
+		r[i], r[i+1] = r[i+1], r[i]
+	}
+	return "", false
+}
+
+func isNumber(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Focus is what a question asks about: concepts (alias groups, satisfied by
+// any of their forms) and plain terms, each weighted by rarity.
+type Focus struct {
+	Concepts [][]string // analysed terms of each mentioned alias group's canonical form
+	Terms    []string   // the other analysed terms, cue words left out
+	weights  []float64  // concepts first, then terms
+	total    float64
+}
+
+// focus analyses a question into what a passage must mention to answer it.
+func focus(ix *rsearch.Index, question string) Focus {
+	canon, rest := ix.Aliases().Mentions(question)
+	var n Focus
+	seen := make(map[string]bool)
+	for _, c := range canon {
+		ts := ix.Analyze(c)
+		if len(ts) == 0 {
+			continue
+		}
+		w := 0.0
+		for _, t := range ts {
+			w += ix.IDF(t)
+			seen[t] = true
+		}
+		n.Concepts = append(n.Concepts, ts)
+		n.weights = append(n.weights, w/float64(len(ts)))
+	}
+	for _, t := range ix.Analyze(rest) {
+		if seen[t] || cueWords[t] {
+			continue
+		}
+		seen[t] = true
+		n.Terms = append(n.Terms, t)
+		n.weights = append(n.weights, ix.IDF(t))
+	}
+	for _, w := range n.weights {
+		n.total += w
+	}
+	return n
+}
+
+// coverage is the rarity-weighted share of the question's needs that a set
+// of terms meets: 1 when a passage mentions everything the question asks
+// about, near 0 when it shares only common words.
+func (n Focus) coverage(have map[string]bool) float64 {
+	if n.total == 0 {
+		return 0
+	}
+	got := 0.0
+	for i, c := range n.Concepts {
+		if allIn(c, have) {
+			got += n.weights[i]
+		}
+	}
+	for i, t := range n.Terms {
+		if have[t] {
+			got += n.weights[len(n.Concepts)+i]
+		}
+	}
+	return got / n.total
+}
+
+// has reports whether t is one of the terms the question asks about.
+func (n Focus) has(t string) bool {
+	return slices.Contains(n.Terms, t) || slices.ContainsFunc(n.Concepts, func(c []string) bool { return slices.Contains(c, t) })
+}
+
+func allIn(terms []string, have map[string]bool) bool {
+	for _, t := range terms {
+		if !have[t] {
+			return false
+		}
+	}
+	return true
+}

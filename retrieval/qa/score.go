@@ -1,0 +1,171 @@
+package qa
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/search"
+)
+
+// Candidate is a sentence of a retrieved passage that might answer the
+// question, scored.
+type Candidate struct {
+	*search.Sentence
+	Score float64 // how good an answer it is; the writer takes the best
+	// Evidence is how well the sentence, read in its passage, covers the
+	// question, 0..1.
+	Evidence float64
+	// Counts says whether Evidence is evidence that the articles answer
+	// the question at all: the sentence holds the kind of fact asked for
+	// and, for a measurable kind, shares something with the question.
+	Counts bool
+}
+
+// score reads every sentence of the retrieved passages, once each, and
+// scores it as an answer to a.
+func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
+	focus := a.Focus
+	var cands []Candidate
+	seen := make(map[int]bool) // overlapping passages share sentences
+	for rank, p := range r.Passages {
+		chunkCov := focus.coverage(ix.ChunkTerms(p.Chunk.ID))
+		for _, sp := range p.Chunk.Sentences {
+			i, _ := ix.SentenceAt(p.Article.ID, sp.Start)
+			if seen[i] {
+				continue
+			}
+			seen[i] = true
+			s := ix.Sentence(i)
+			c := Candidate{Sentence: s}
+			sentCov := focus.coverage(s.Terms)
+			w := scoreWeights
+			c.Score = w.sentence*sentCov + w.passage*chunkCov +
+				w.similarity*search.DotProduct(r.QVec, s.Vec) + w.rank/float64(rank+1)
+			var fits bool
+			switch a.Kind {
+			case retrieval.KindOther:
+				fits = true
+			case retrieval.KindPlace:
+				fits = placeAttached(ix, focus, s.Text)
+			default:
+				fits = hasKindEvidence(ix, a.Kind, s.Text)
+			}
+			if fits && a.Kind != retrieval.KindOther {
+				c.Score += w.kind * kindBonus[a.Kind]
+			}
+			// The evidence that the articles answer the question at all is the
+			// best covering sentence, read in its passage, that holds the
+			// kind of fact asked for. For a measurable kind that sentence must
+			// itself share something with the question: a date in the passage
+			// about Luna-25 that belongs to another launch does not say when
+			// Luna-25 crashed.
+			c.Evidence = (sentCov + chunkCov) / 2
+			c.Counts = (fits && sentCov > 0) || !measurable[a.Kind]
+			cands = append(cands, c)
+		}
+	}
+	return cands
+}
+
+// scoreWeights weigh what makes a sentence a good answer: how much of the
+// question it covers itself, how much its passage covers, how alike it and
+// the question are as vectors (which forgives spelling and inflection), how
+// high its passage ranked, and whether it holds the kind of fact asked for.
+var scoreWeights = struct {
+	sentence, passage, similarity, rank, kind float64
+}{1, 0.4, 0.5, 0, 2}
+
+// kindBonus is how much a sentence gains for holding the kind of fact the
+// question asks for. Durations, distances, counts and dates are precise
+// cues; a capitalised name is weaker evidence of a person. A place counts
+// only beside what the question asks about (placeAttached), and then about
+// as much as a date.
+var kindBonus = map[retrieval.Kind]float64{
+	retrieval.KindDuration: 0.5,
+	retrieval.KindDistance: 0.5,
+	retrieval.KindCount:    0.3,
+	retrieval.KindTime:     0.4,
+	retrieval.KindPerson:   0.15,
+	retrieval.KindPlace:    0.2,
+	retrieval.KindReason:   0.1,
+	retrieval.KindQuote:    0.2,
+	retrieval.KindClock:    0.5,
+	retrieval.KindSpeed:    0.5,
+	retrieval.KindWeight:   0.5,
+}
+
+// kindEvidence recognises, in a sentence, the kind of fact a question asks
+// for.
+var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
+	retrieval.KindDuration: regexp.MustCompile(`(?i)\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few)[\s-]+(seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b`),
+	retrieval.KindDistance: regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(km|kilomet(er|re)s?|miles?|m)\b|\bnot\s+far\s+from\b`),
+	retrieval.KindTime:     regexp.MustCompile(`\b(1[89]|20)\d\d\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December)\b|(?i)\b(last|next)\s+(week|month|year)\b|\bhours\s+(ahead|after|before)\b|\bearlier\b`),
+	retrieval.KindPerson:   regexp.MustCompile(`(?i)\b(minister|spokes(man|woman|person)|professor|researcher|marshal|director|secretary|analyst|official|chief)\b`),
+	retrieval.KindCount:    regexp.MustCompile(`(?i)\b\d[\d,.]*\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twice|dozens?|hundreds|thousands|millions|tens)\b`),
+	retrieval.KindPlace:    regexp.MustCompile(`\b(at|in|from|near|to)\s+(the\s+)?[A-Z][a-z]+`),
+	retrieval.KindQuote:    regexp.MustCompile(`["“”]`),
+	retrieval.KindClock:    regexp.MustCompile(`(?i)\b\d{1,2}([:.]\d\d)?\s*(a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\bo'clock\b|\b(noon|midnight|morning|afternoon|evening)\b`),
+	retrieval.KindSpeed:    regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(km/h|mph|kph|knots|mach|kilomet(er|re)s\s+(an|per)\s+hour|miles\s+(an|per)\s+hour)\b`),
+	retrieval.KindWeight:   regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(tonnes?|tons?|kg|kilograms?|pounds|lbs?)\b`),
+	retrieval.KindReason:   regexp.MustCompile(`(?i)\b(because|so\s+that|in\s+order|to\s+reduce|to\s+seek|why|chosen|reason|as\s+\w+\s+plans)\b`),
+}
+
+// measurable kinds ask for a fact of a recognisable form. A passage that
+// covers the question's words but holds no fact of that form does not
+// answer it: "When did Luna-25 crash?" is not answered by the sentence
+// saying that it crashed.
+var measurable = map[retrieval.Kind]bool{
+	retrieval.KindDuration: true, retrieval.KindDistance: true, retrieval.KindCount: true, retrieval.KindTime: true,
+	retrieval.KindClock: true, retrieval.KindSpeed: true, retrieval.KindWeight: true, retrieval.KindPerson: true,
+}
+
+// nameRE finds capitalised names of two or more words ("Dmitry Peskov",
+// "Lim Soo-suk").
+var nameRE = regexp.MustCompile(`\b\p{Lu}\p{Ll}+(?:-\p{Ll}+)?(?:\s+\p{Lu}\p{Ll}+(?:-\p{Ll}+)?)+`)
+
+// hasKindEvidence reports whether sentence holds the kind of fact k asks for.
+// A person is a name other than the people every article is about (whose
+// names are the subject, not an answer) or an office.
+func hasKindEvidence(ix *search.Index, k retrieval.Kind, sentence string) bool {
+	if k == retrieval.KindPerson {
+		for _, n := range nameRE.FindAllString(sentence, -1) {
+			for _, w := range wordRE.FindAllString(n, -1) {
+				if !ix.Everywhere(strings.ToLower(w)) && !honorifics[w] {
+					return true
+				}
+			}
+		}
+	}
+	re, ok := kindEvidence[k]
+	return ok && re.MatchString(sentence)
+}
+
+// honorifics are capitalised words that are not names.
+var honorifics = map[string]bool{"Mr": true, "Mrs": true, "Ms": true, "Dr": true, "President": true, "The": true}
+
+// placeReach is how many words before a place may say what happened there,
+// and how many after its first word may still be its name ("near the
+// Chinese border").
+const placeReach = 2
+
+// placeAttached reports whether sentence names a place right after
+// something the question asks about. "The two leaders are meeting at the
+// Vostochny Cosmodrome" answers "Where did Putin and Kim meet?"; "...by
+// meeting Putin, Vladimir Tikhonov, professor of Korean studies at the
+// University of Oslo" names a place too, but of the professor, words away
+// from "meeting". A place whose own words are the question's ("near the
+// Chinese border" for "Which border is it near?") is attached too.
+func placeAttached(ix *search.Index, n Focus, sentence string) bool {
+	for _, m := range kindEvidence[retrieval.KindPlace].FindAllStringIndex(sentence, -1) {
+		before := wordRE.FindAllString(sentence[:m[0]], -1)
+		before = before[max(0, len(before)-placeReach):]
+		after := wordRE.FindAllString(sentence[m[1]:], placeReach)
+		around := strings.Join(before, " ") + " " + sentence[m[0]:m[1]] + " " + strings.Join(after, " ")
+		if slices.ContainsFunc(ix.Analyze(around), n.has) {
+			return true
+		}
+	}
+	return false
+}
