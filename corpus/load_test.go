@@ -3,8 +3,6 @@ package corpus_test
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -457,33 +455,4 @@ func TestErrorMessages(t *testing.T) {
 	if err := error(&corpus.LoadError{Files: []corpus.FileError{one, two}}); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("LoadError does not unwrap to its files' causes")
 	}
-}
-
-// FuzzLoadArticle loads arbitrary bytes as the only article of a corpus.
-func FuzzLoadArticle(f *testing.F) {
-	for _, dir := range []string{"testdata/quirks", "testdata/split", "testdata/bad"} {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, e := range entries {
-			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(raw)
-		}
-	}
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: raw}})
-		if c == nil {
-			if err == nil {
-				t.Fatal("Load returned neither a corpus nor an error")
-			}
-			return
-		}
-		for _, a := range c.Articles {
-			checkSpans(t, a, c.Chunks)
-		}
-	})
 }
