@@ -38,13 +38,16 @@ func clean(raw string) cleaned {
 
 // splitParagraphs treats every non-blank line as a paragraph: the scraped
 // files put one paragraph per line, and a sub-heading is a line of its own
-// that would be lost if single newlines were joined.
+// that would be lost if single newlines were joined. Each line goes through
+// CleanText, so that a zero-width character inside a word ("K\u200bim", or
+// "K&#8203;im" before unescaping) cannot keep the word from matching the
+// same word in a question, which is cleaned the same way.
 func splitParagraphs(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	var paras []string
 	for line := range strings.SplitSeq(s, "\n") {
-		if p := collapseSpace(line); p != "" {
+		if p := collapseSpace(CleanText(line)); p != "" {
 			paras = append(paras, p)
 		}
 	}
@@ -92,7 +95,7 @@ func stripAnchors(s string) (string, []Link) {
 	)
 	closeLink := func() {
 		if open >= 0 {
-			links[open].Text = collapseSpace(html.UnescapeString(b.String()[from:]))
+			links[open].Text = collapseSpace(CleanText(html.UnescapeString(b.String()[from:])))
 			open = -1
 		}
 	}
@@ -112,7 +115,7 @@ func stripAnchors(s string) (string, []Link) {
 			if end := ends[i+2]; end >= 0 {
 				closeLink() // anchors do not nest; an unclosed one ends here
 				href := attr(s[i+2:end], "href")
-				links = append(links, Link{URL: strings.TrimSpace(html.UnescapeString(href))})
+				links = append(links, Link{URL: strings.TrimSpace(CleanText(html.UnescapeString(href)))})
 				open, from = len(links)-1, b.Len()
 				i = end + 1
 				continue

@@ -15,7 +15,9 @@
 //
 // Load (load.go) reads and checks the files and applies manifest.yaml and
 // aliases.yaml (manifest.go). clean.go strips the date prefix and the HTML
-// anchors and sorts paragraphs into headings, photo captions and body text;
+// anchors and sorts paragraphs into headings, photo captions and body text,
+// removing with CleanText (text.go) the escape sequences and invisible
+// characters that questions are cleaned of too;
 // repair.go rejoins words the scraper broke, using the whole corpus as
 // evidence; sentences.go finds sentence boundaries; publisher.go names a
 // publisher only when the text does; chunk.go cuts sentences into passages.

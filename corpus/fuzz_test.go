@@ -77,3 +77,17 @@ func FuzzLoadArticle(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCleanText: whatever goes in, nothing that acts on a terminal or hides
+// in a word comes out, and cleaning twice changes nothing.
+func FuzzCleanText(f *testing.F) {
+	for _, s := range []string{
+		"K\u200bim", "\x1b[31mKim\x1b[0m", "\x1b]0;t\x07", "\x1b]8;;u\x1b\\x", "\u009b2J", "\x1b", "\x1b[",
+		"\x1b]", "a\rb", "\u202eabc", "\xff\xfe", "\U000e0041", "\x1bP\x1b\x1b[1m",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkCleanText(t, s, corpus.CleanText(s))
+	})
+}
