@@ -376,6 +376,14 @@ func TestLoadFails(t *testing.T) {
 		{"only file rejected", corpus.Dir("testdata/manifest-bad-date"), `a.txt: manifest.yaml gives date "2023-02-30"`},
 		{"no articles", fstest.MapFS{"notes.md": {Data: []byte("hi")}}, "no article loaded"},
 		{"missing directory", corpus.Dir("testdata/no-such-dir"), "read directory"},
+		{"manifest with two documents", fstest.MapFS{
+			"a.txt":         {Data: []byte("Putin met Kim.")},
+			"manifest.yaml": {Data: []byte("articles:\n  - file: a.txt\n---\narticles:\n  - file: a.txt\n    id: other\n")},
+		}, "manifest.yaml: a second YAML document starts at line 3"},
+		{"aliases with two documents", fstest.MapFS{
+			"a.txt":        {Data: []byte("Putin met Kim.")},
+			"aliases.yaml": {Data: []byte("aliases:\n  - [Kim Jong Un, Kim]\n---\naliases:\n  - [Putin, Vladimir Putin]\n")},
+		}, "aliases.yaml: a second YAML document starts at line 3"},
 		{"manifest entry without file", fstest.MapFS{
 			"a.txt":         {Data: []byte("Putin met Kim.")},
 			"manifest.yaml": {Data: []byte("articles:\n  - id: a\n")},

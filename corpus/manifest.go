@@ -99,7 +99,23 @@ func decodeYAML(fsys fs.FS, name string, v any) (bool, error) {
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("corpus: %s: %w", name, err)
 	}
-	return true, nil
+	// A second document would be ignored without a word; an empty one
+	// (a trailing "---") changes nothing.
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("corpus: %s: %w", name, err)
+		}
+		for _, n := range doc.Content {
+			if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+				return false, fmt.Errorf("corpus: %s: a second YAML document starts at line %d; only the first is read", name, doc.Line)
+			}
+		}
+	}
 }
 
 // validDate reports whether s is a real calendar date written YYYY-MM-DD.
