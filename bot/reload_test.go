@@ -156,6 +156,35 @@ func TestReloadBrokenArticleKeepsOldIndex(t *testing.T) {
 	}
 }
 
+// TestReloadSymlinkOutsideKeepsOldIndex: a link in the corpus directory
+// to a file outside it (here a stand-in for /etc/passwd) is refused by
+// name and reason, the old index keeps serving, and nothing of the file
+// reaches a user.
+func TestReloadSymlinkOutsideKeepsOldIndex(t *testing.T) {
+	t.Parallel()
+	eng, dir := dirEngine(t)
+	h := start(t, eng)
+	outside := filepath.Join(t.TempDir(), "passwd")
+	if err := os.WriteFile(outside, []byte("root:x:0:0:SECRET-TOKEN-4f1c\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "passwd.txt")); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+	_, m := h.reloadAs(moderator)
+	e := only(t, m.Embeds)
+	if !strings.Contains(e.Title, "failed") || !strings.Contains(unescape(e.Description), "passwd.txt") ||
+		!strings.Contains(e.Description, "outside the corpus directory") {
+		t.Errorf("report %q: %q, want a failure naming passwd.txt and why", e.Title, e.Description)
+	}
+	if n := articleCount(t, eng); n != 5 {
+		t.Errorf("%d articles after a refused file, want the old 5", n)
+	}
+	if strings.Contains(fmt.Sprint(m), "SECRET") || strings.Contains(h.log.String(), "SECRET") {
+		t.Errorf("the outside file's content reached the reply or the log")
+	}
+}
+
 // TestReloadWhileReloading holds the first reload inside the corpus loader
 // while a second one arrives.
 func TestReloadWhileReloading(t *testing.T) {

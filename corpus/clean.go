@@ -38,13 +38,16 @@ func clean(raw string) cleaned {
 
 // splitParagraphs treats every non-blank line as a paragraph: the scraped
 // files put one paragraph per line, and a sub-heading is a line of its own
-// that would be lost if single newlines were joined.
+// that would be lost if single newlines were joined. Each line goes through
+// CleanText, so that a zero-width character inside a word ("K\u200bim", or
+// "K&#8203;im" before unescaping) cannot keep the word from matching the
+// same word in a question, which is cleaned the same way.
 func splitParagraphs(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	var paras []string
 	for line := range strings.SplitSeq(s, "\n") {
-		if p := collapseSpace(line); p != "" {
+		if p := collapseSpace(CleanText(line)); p != "" {
 			paras = append(paras, p)
 		}
 	}
@@ -77,69 +80,93 @@ func collapseSpace(s string) string {
 // anchors only: golang.org/x/net/html is in the module graph only
 // indirectly (an old 2021 version), and using it would mean a new direct
 // requirement in go.mod. Any other "<" is left as text.
+//
+// It runs in time linear in len(s) whatever s holds: where a tag ends is
+// looked up in tagEnds rather than scanned for from every "<a", which on a
+// file of unclosed `<a href="` scanned to the end of the file from each of
+// them (58 s for 1 MiB).
 func stripAnchors(s string) (string, []Link) {
 	var (
 		b     strings.Builder
 		links []Link
-		open  = -1 // index in links of the anchor whose text is being read
-		from  int  // offset in b where that text starts
+		open  = -1  // index in links of the anchor whose text is being read
+		from  int   // offset in b where that text starts
+		ends  []int // tagEnds(s), computed at the first "<a"
 	)
 	closeLink := func() {
 		if open >= 0 {
-			links[open].Text = collapseSpace(html.UnescapeString(b.String()[from:]))
+			links[open].Text = collapseSpace(CleanText(html.UnescapeString(b.String()[from:])))
 			open = -1
 		}
 	}
+	i := 0
 	for {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
+		j := strings.IndexByte(s[i:], '<')
+		if j < 0 {
+			b.WriteString(s[i:])
 			break
 		}
-		b.WriteString(s[:i])
-		s = s[i:]
-		if n, href, ok := anchorOpenTag(s); ok {
-			closeLink() // anchors do not nest; an unclosed one ends here
-			links = append(links, Link{URL: strings.TrimSpace(html.UnescapeString(href))})
-			open, from = len(links)-1, b.Len()
-			s = s[n:]
-			continue
+		b.WriteString(s[i : i+j])
+		i += j
+		if isAnchorOpen(s[i:]) {
+			if ends == nil {
+				ends = tagEnds(s)
+			}
+			if end := ends[i+2]; end >= 0 {
+				closeLink() // anchors do not nest; an unclosed one ends here
+				href := attr(s[i+2:end], "href")
+				links = append(links, Link{URL: strings.TrimSpace(CleanText(html.UnescapeString(href)))})
+				open, from = len(links)-1, b.Len()
+				i = end + 1
+				continue
+			}
 		}
-		if n := anchorCloseTag(s); n > 0 {
+		if n := anchorCloseTag(s[i:]); n > 0 {
 			closeLink()
-			s = s[n:]
+			i += n
 			continue
 		}
 		b.WriteByte('<')
-		s = s[1:]
+		i++
 	}
 	closeLink()
 	return b.String(), links
 }
 
-// anchorOpenTag reports whether s starts with an <a ...> tag, and if so its
-// length and href. Quoted attribute values may contain ">".
-func anchorOpenTag(s string) (n int, href string, ok bool) {
+// isAnchorOpen reports whether s starts like an <a ...> tag: "<a" or "<A"
+// followed by ">", "/" or white space.
+func isAnchorOpen(s string) bool {
 	if len(s) < 3 || s[0] != '<' || (s[1] != 'a' && s[1] != 'A') {
-		return 0, "", false
+		return false
 	}
-	if c := s[2]; c != '>' && c != '/' && !isASCIISpace(c) {
-		return 0, "", false
-	}
-	var quote byte
-	for i := 2; i < len(s); i++ {
-		switch c := s[i]; {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '>':
-			return i + 1, attr(s[2:i], "href"), true
+	c := s[2]
+	return c == '>' || c == '/' || isASCIISpace(c)
+}
+
+// tagEnds returns, for every offset k of s (and len(s)), the offset of the
+// ">" that ends a tag whose attributes start at k, or -1 when no ">" does.
+// Quoted attribute values may contain ">", so which ">" ends the tag
+// depends on the quotes met on the way; one pass from the end, tracking
+// the answer for each of the three states (outside quotes, inside "…",
+// inside '…'), finds it for every start at once.
+func tagEnds(s string) []int {
+	ends := make([]int, len(s)+1)
+	plain, inDouble, inSingle := -1, -1, -1 // the answers at k+1
+	ends[len(s)] = -1
+	for k := len(s) - 1; k >= 0; k-- {
+		p, d, q := plain, inDouble, inSingle
+		switch s[k] {
+		case '>':
+			p = k
+		case '"':
+			p, d = inDouble, plain
+		case '\'':
+			p, q = inSingle, plain
 		}
+		plain, inDouble, inSingle = p, d, q
+		ends[k] = plain
 	}
-	return 0, "", false
+	return ends
 }
 
 // anchorCloseTag returns the length of the </a> tag at the start of s, or 0.

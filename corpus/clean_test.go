@@ -1,7 +1,10 @@
 package corpus_test
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -194,4 +197,80 @@ func TestSplitWordRepair(t *testing.T) {
 		t.Errorf("texts (-want +got):\n%s", diff)
 	}
 
+}
+
+// hostileMarkup is markup that a careless or hostile corpus file could
+// hold, each a pattern to repeat to any size: unclosed anchors with either
+// quote or none, close tags that never close, entities, markdown and
+// sentence punctuation. Load must stay linear in the size of each.
+var hostileMarkup = []struct{ name, pattern string }{
+	{"unclosed anchor", `<a href="`},
+	{"unclosed anchor single quote", `<a href='`},
+	{"unclosed bare anchor", `<a `},
+	{"anchor with open quotes", `<A HREF="x' title='`},
+	{"anchor opened not closed", `<a href="x">word `},
+	{"unclosed close tag", `</a `},
+	{"lone less-than", `<`},
+	{"entities", `&amp;&#x41;&#`},
+	{"markdown link", `[word](http://x `},
+	{"markdown emphasis", `**_word_ `},
+	{"full stops", `a. `},
+	{"one long word", `a`},
+	{"lines", "word\n"},
+	{"caption", `(Source: x `},
+}
+
+// hostileFile repeats pattern to size bytes.
+func hostileFile(pattern string, size int) []byte {
+	return []byte(strings.Repeat(pattern, size/len(pattern)))
+}
+
+// TestLoadLinearTime loads each of hostileMarkup at 64 KiB and at 512 KiB:
+// eight times the input must take about eight times as long, not 64 (the
+// unclosed anchors took 58 s for 1 MiB when cleaning was quadratic).
+// Comparing two sizes rather than bounding one keeps the test honest on a
+// slow machine and under the race detector, and the process's CPU time,
+// unlike the wall clock, does not jump when other processes take the
+// cores. Linear code measures 8 to 12 (a large input falls out of the
+// caches and costs the collector more), hence the bound of 24.
+// BenchmarkLoadHostile measures the 1 MiB files.
+func TestLoadLinearTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads half a megabyte of hostile markup per pattern")
+	}
+	load := func(raw []byte) time.Duration {
+		start := cpuTime()
+		corpus.Load(fstest.MapFS{"a.txt": {Data: raw}})
+		return cpuTime() - start
+	}
+	for _, h := range hostileMarkup {
+		t.Run(h.name, func(t *testing.T) {
+			smallRaw := hostileFile(h.pattern, 64<<10)
+			small := min(load(smallRaw), load(smallRaw))
+			large := load(hostileFile(h.pattern, 512<<10))
+			t.Logf("64 KiB: %v, 512 KiB: %v", small, large)
+			// 20ms of slack keeps tiny times from making a ratio out of
+			// noise.
+			if large > 24*small+20*time.Millisecond {
+				t.Errorf("512 KiB took %v, 64 KiB %v: loading grows faster than the input", large, small)
+			}
+		})
+	}
+}
+
+// BenchmarkLoadHostile loads 1 MiB of each of hostileMarkup. It reports
+// the CPU time per load beside the wall time, which on a shared machine
+// says more about the wait for a core than about the load.
+func BenchmarkLoadHostile(b *testing.B) {
+	for _, h := range hostileMarkup {
+		raw := hostileFile(h.pattern, 1<<20)
+		b.Run(h.name, func(b *testing.B) {
+			b.SetBytes(int64(len(raw)))
+			start := cpuTime()
+			for b.Loop() {
+				corpus.Load(fstest.MapFS{"a.txt": {Data: raw}})
+			}
+			b.ReportMetric(float64((cpuTime()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
 }

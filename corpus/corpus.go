@@ -8,13 +8,16 @@
 // A corpus is a directory (or any fs.FS) of plain-text article files, an
 // optional manifest.yaml that gives each file a stable id, title, date and
 // publisher, and an optional aliases.yaml of names that differ between
-// articles. Default returns the copy embedded in the binary; Load reads any
-// fs.FS. A file that cannot be used is reported in a *LoadError and skipped;
-// the other articles still load.
+// articles. Default returns the copy embedded in the binary; Dir returns a
+// directory on disk, out of which no symbolic link can lead; Load reads any
+// fs.FS, and only its regular files. A file that cannot be used is reported
+// in a *LoadError and skipped; the other articles still load.
 //
 // Load (load.go) reads and checks the files and applies manifest.yaml and
 // aliases.yaml (manifest.go). clean.go strips the date prefix and the HTML
-// anchors and sorts paragraphs into headings, photo captions and body text;
+// anchors and sorts paragraphs into headings, photo captions and body text,
+// removing with CleanText (text.go) the escape sequences and invisible
+// characters that questions are cleaned of too;
 // repair.go rejoins words the scraper broke, using the whole corpus as
 // evidence; sentences.go finds sentence boundaries; publisher.go names a
 // publisher only when the text does; chunk.go cuts sentences into passages.

@@ -3,7 +3,6 @@ package corpus
 import (
 	"embed"
 	"io/fs"
-	"os"
 )
 
 // The articles directory is embedded so that the binary answers from a known
@@ -21,10 +20,4 @@ func Default() fs.FS {
 		panic("corpus: embedded articles: " + err.Error())
 	}
 	return sub
-}
-
-// Dir returns the corpus in the directory at path, for a moderator who wants
-// to reload articles edited on disk without rebuilding the binary.
-func Dir(path string) fs.FS {
-	return os.DirFS(path)
 }

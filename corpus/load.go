@@ -31,13 +31,14 @@ const maxControlShare = 0.05
 // file name, the title from the first words, and takes the date and the
 // publisher only from what the text itself says.
 //
-// Load rejects a file that cannot be used (empty, not UTF-8, binary, over
+// Load rejects a file that cannot be used (not a regular file, a symbolic
+// link that leads out of fsys or nowhere, empty, not UTF-8, binary, over
 // 1 MiB, an id already taken, a bad manifest date) and a manifest entry
 // whose file is missing, and keeps going. It then returns the corpus of the
 // good files together with a *LoadError that names each bad file and why.
 // It returns a nil corpus and an error when fsys cannot be read, when
-// manifest.yaml or aliases.yaml is malformed, or when no article loads at
-// all. A caller that reloads a running corpus should keep its old one
+// manifest.yaml or aliases.yaml is malformed or not a regular file (the
+// error then wraps a *FileError), or when no article loads at all. A caller that reloads a running corpus should keep its old one
 // whenever the error is not nil, and show the error to whoever asked for
 // the reload.
 func Load(fsys fs.FS) (*Corpus, error) {
@@ -173,14 +174,29 @@ func (d draft) article(vocab *vocabulary) *Article {
 // readArticle reads one article file and checks that it is text worth
 // loading.
 func readArticle(fsys fs.FS, name string) ([]byte, *FileError) {
-	// Stat before opening: opening a named pipe would block, and the size
-	// tells an oversized file without reading it.
+	raw, ferr := readRegular(fsys, name)
+	if ferr != nil {
+		return nil, ferr
+	}
+	if reason := unusable(raw); reason != "" {
+		return nil, &FileError{File: name, Reason: reason}
+	}
+	return raw, nil
+}
+
+// readRegular reads name if it is a regular file of at most maxFileSize
+// inside fsys. Articles, manifest.yaml and aliases.yaml all go through it,
+// so the same rule keeps each of them from being a way to read something
+// else: a symbolic link is followed only as far as fsys follows it (Dir
+// never out of its directory), and a named pipe, device or socket is
+// refused before it is opened, since opening a pipe would block.
+func readRegular(fsys fs.FS, name string) ([]byte, *FileError) {
 	info, err := fs.Stat(fsys, name)
 	if err != nil {
-		return nil, &FileError{File: name, Reason: "cannot stat", Err: err}
+		return nil, statError(fsys, name, err)
 	}
-	if !info.Mode().IsRegular() {
-		return nil, &FileError{File: name, Reason: "not a regular file"}
+	if reason := irregular(info.Mode()); reason != "" {
+		return nil, &FileError{File: name, Reason: reason}
 	}
 	if info.Size() > maxFileSize {
 		return nil, &FileError{File: name, Reason: "over 1 MiB"}
@@ -190,6 +206,13 @@ func readArticle(fsys fs.FS, name string) ([]byte, *FileError) {
 		return nil, &FileError{File: name, Reason: "cannot open", Err: err}
 	}
 	defer f.Close()
+	// Check again what was opened, in case the name was replaced since
+	// Stat.
+	if info, err := f.Stat(); err == nil {
+		if reason := irregular(info.Mode()); reason != "" {
+			return nil, &FileError{File: name, Reason: reason}
+		}
+	}
 	// The limit guards against a file that grew since Stat.
 	raw, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
@@ -198,10 +221,37 @@ func readArticle(fsys fs.FS, name string) ([]byte, *FileError) {
 	if len(raw) > maxFileSize {
 		return nil, &FileError{File: name, Reason: "over 1 MiB"}
 	}
-	if reason := unusable(raw); reason != "" {
-		return nil, &FileError{File: name, Reason: reason}
-	}
 	return raw, nil
+}
+
+// statError says why name could not be looked at: for a symbolic link,
+// that it leads nowhere or out of the corpus directory.
+func statError(fsys fs.FS, name string, err error) *FileError {
+	if link, lerr := fs.Lstat(fsys, name); lerr == nil && link.Mode()&fs.ModeSymlink != 0 {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &FileError{File: name, Reason: "symbolic link to a missing file", Err: err}
+		}
+		return &FileError{File: name, Reason: "symbolic link to a file outside the corpus directory", Err: err}
+	}
+	return &FileError{File: name, Reason: "cannot stat", Err: err}
+}
+
+// irregular says why a file of this mode is not read, or returns "".
+func irregular(mode fs.FileMode) string {
+	switch {
+	case mode.IsRegular():
+		return ""
+	case mode&fs.ModeNamedPipe != 0:
+		return "not a regular file (a named pipe)"
+	case mode&fs.ModeSocket != 0:
+		return "not a regular file (a socket)"
+	case mode&fs.ModeDevice != 0:
+		return "not a regular file (a device)"
+	case mode.IsDir():
+		return "not a regular file (a directory)"
+	default:
+		return "not a regular file"
+	}
 }
 
 // unusable says why raw is not article text, or returns "".

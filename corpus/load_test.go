@@ -3,8 +3,6 @@ package corpus_test
 import (
 	"errors"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -378,6 +376,14 @@ func TestLoadFails(t *testing.T) {
 		{"only file rejected", corpus.Dir("testdata/manifest-bad-date"), `a.txt: manifest.yaml gives date "2023-02-30"`},
 		{"no articles", fstest.MapFS{"notes.md": {Data: []byte("hi")}}, "no article loaded"},
 		{"missing directory", corpus.Dir("testdata/no-such-dir"), "read directory"},
+		{"manifest with two documents", fstest.MapFS{
+			"a.txt":         {Data: []byte("Putin met Kim.")},
+			"manifest.yaml": {Data: []byte("articles:\n  - file: a.txt\n---\narticles:\n  - file: a.txt\n    id: other\n")},
+		}, "manifest.yaml: a second YAML document starts at line 3"},
+		{"aliases with two documents", fstest.MapFS{
+			"a.txt":        {Data: []byte("Putin met Kim.")},
+			"aliases.yaml": {Data: []byte("aliases:\n  - [Kim Jong Un, Kim]\n---\naliases:\n  - [Putin, Vladimir Putin]\n")},
+		}, "aliases.yaml: a second YAML document starts at line 3"},
 		{"manifest entry without file", fstest.MapFS{
 			"a.txt":         {Data: []byte("Putin met Kim.")},
 			"manifest.yaml": {Data: []byte("articles:\n  - id: a\n")},
@@ -457,33 +463,4 @@ func TestErrorMessages(t *testing.T) {
 	if err := error(&corpus.LoadError{Files: []corpus.FileError{one, two}}); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("LoadError does not unwrap to its files' causes")
 	}
-}
-
-// FuzzLoadArticle loads arbitrary bytes as the only article of a corpus.
-func FuzzLoadArticle(f *testing.F) {
-	for _, dir := range []string{"testdata/quirks", "testdata/split", "testdata/bad"} {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, e := range entries {
-			raw, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				f.Fatal(err)
-			}
-			f.Add(raw)
-		}
-	}
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: raw}})
-		if c == nil {
-			if err == nil {
-				t.Fatal("Load returned neither a corpus nor an error")
-			}
-			return
-		}
-		for _, a := range c.Articles {
-			checkSpans(t, a, c.Chunks)
-		}
-	})
 }

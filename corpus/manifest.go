@@ -83,39 +83,39 @@ func readAliases(fsys fs.FS) ([][]string, error) {
 
 // decodeYAML decodes the file name of fsys into v, rejecting keys that v
 // does not have so that a typo ("titel:") is an error rather than a silently
-// missing value. It reports false when the file does not exist.
+// missing value. It reports false when the file does not exist; a file that
+// is there but not a regular file inside the corpus is an error wrapping
+// its *FileError, as an article's would be.
 func decodeYAML(fsys fs.FS, name string, v any) (bool, error) {
-	b, err := readSmallFile(fsys, name)
-	if errors.Is(err, fs.ErrNotExist) {
+	if _, err := fs.Lstat(fsys, name); errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	if err != nil {
-		return false, fmt.Errorf("corpus: read %s: %w", name, err)
+	b, ferr := readRegular(fsys, name)
+	if ferr != nil {
+		return false, ferr
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return false, fmt.Errorf("corpus: %s: %w", name, err)
 	}
-	return true, nil
-}
-
-// readSmallFile reads a file that has no business being larger than an
-// article.
-func readSmallFile(fsys fs.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
+	// A second document would be ignored without a word; an empty one
+	// (a trailing "---") changes nothing.
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return true, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("corpus: %s: %w", name, err)
+		}
+		for _, n := range doc.Content {
+			if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+				return false, fmt.Errorf("corpus: %s: a second YAML document starts at line %d; only the first is read", name, doc.Line)
+			}
+		}
 	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxFileSize {
-		return nil, errors.New("over 1 MiB")
-	}
-	return b, nil
 }
 
 // validDate reports whether s is a real calendar date written YYYY-MM-DD.

@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"errors"
+
 	"fmt"
+	"github.com/summitbot/summitbot/corpus"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -27,11 +29,12 @@ var (
 // Discord's /ask option, a mention, the CLI and the answerer itself.
 const MaxQuestionLength = 300
 
-// CleanQuestion trims a question, folds its runs of white space and
-// replaces invalid UTF-8. A question without a single letter or digit is
-// empty.
+// CleanQuestion removes control characters, ANSI escapes, zero-width and
+// bidi controls (corpus.CleanText: "K\u200bim" asks about Kim), trims the
+// question, folds its runs of white space and replaces invalid UTF-8. A
+// question without a single letter or digit is empty.
 func CleanQuestion(s string) (string, error) {
-	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "\uFFFD")), " ")
+	s = strings.Join(strings.Fields(corpus.CleanText(strings.ToValidUTF8(s, "\uFFFD"))), " ")
 	switch {
 	case !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 		return "", ErrEmptyQuestion

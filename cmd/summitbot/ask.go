@@ -2,12 +2,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 )
 
@@ -38,7 +41,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if len(pos) == 1 && pos[0] == "-" {
 		return askEach(ctx, ans, e.stdin, e.stdout, *asJSON)
 	}
-	a, err := ans.Answer(ctx, retrieval.Question{Text: strings.Join(pos, " ")}, nil)
+	a, err := ans.Answer(ctx, retrieval.Question{Text: corpus.CleanText(strings.Join(pos, " "))}, nil)
 	if err != nil {
 		return err
 	}
@@ -49,19 +52,41 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// maxLine is the longest input line askEach passes on as a question; a
+// question has at most retrieval.MaxQuestionLength characters, so anything
+// this long is refused without reading it all into memory.
+const maxLine = 64 << 10
+
+// echoRunes is how much of an over-long line is echoed with its error.
+const echoRunes = 100
+
 // askEach answers one question per line of r, in order, with the index built
 // once. A line that is not a question gets an object with an error, so that
-// output line n always belongs to input line n.
+// output line n always belongs to input line n; so does a line too long to
+// be one, which is skipped to its end.
 func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writer, asJSON bool) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	br := bufio.NewReader(r)
 	enc := json.NewEncoder(w)
-	for sc.Scan() {
+	for {
+		line, long, err := readLine(br, maxLine)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		q := sc.Text()
-		a, err := ans.Answer(ctx, retrieval.Question{Text: q}, nil)
+		// Cleaned before anything else sees it: the answer's analysis, and
+		// the terminal that shows the question again.
+		q := corpus.CleanText(line)
+		var a *retrieval.Answer
+		if long {
+			q, err = truncate(q, echoRunes), retrieval.ErrQuestionTooLong
+		} else {
+			a, err = ans.Answer(ctx, retrieval.Question{Text: q}, nil)
+		}
 		switch {
 		case err != nil && asJSON:
 			err = enc.Encode(struct {
@@ -73,7 +98,7 @@ func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writ
 		case asJSON:
 			err = enc.Encode(a)
 		default:
-			fmt.Fprintf(w, "Q: %s\n", a.Question)
+			fmt.Fprintf(w, "Q: %s\n", corpus.CleanText(a.Question))
 			printAnswer(w, a)
 			_, err = fmt.Fprintln(w)
 		}
@@ -81,7 +106,45 @@ func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writ
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+// readLine returns the next line of r without its line ending. A line
+// longer than max bytes is read to its end but only its first max bytes
+// are kept, and long is set. At the end of the input it returns io.EOF.
+func readLine(r *bufio.Reader, max int) (line string, long bool, err error) {
+	var b []byte
+	n := 0
+	for {
+		chunk, err := r.ReadSlice('\n')
+		n += len(chunk)
+		if room := max + 2 - len(b); room > 0 { // +2 for the line ending
+			b = append(b, chunk[:min(room, len(chunk))]...)
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF) && n == 0:
+			return "", false, io.EOF
+		case err != nil && !errors.Is(err, io.EOF):
+			return "", false, err
+		}
+		b = bytes.TrimSuffix(bytes.TrimSuffix(b, []byte("\n")), []byte("\r"))
+		if len(b) > max {
+			return string(b[:max]), true, nil
+		}
+		return string(b), false, nil
+	}
+}
+
+// truncate shortens s to n runes, marking the cut.
+func truncate(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
+	}
+	return s
 }
 
 // printAnswer writes an answer for a person: the text, then each numbered

@@ -131,11 +131,36 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 			return cfg, fmt.Errorf("config %s: %w", path, err)
 		}
+		if err := oneDocument(dec); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
 	}
 	if err := cfg.applyEnv(getenv); err != nil {
 		return cfg, err
 	}
 	return cfg, cfg.validate()
+}
+
+// oneDocument checks that what is left of dec holds no YAML document with
+// anything in it: a second document would be ignored without a word, and
+// whoever wrote it would believe it applied. An empty one, such as a
+// trailing "---", changes nothing and is allowed.
+func oneDocument(dec *yaml.Decoder) error {
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return err
+		}
+		for _, n := range doc.Content {
+			if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+				return fmt.Errorf("a second YAML document starts at line %d; summitbot reads only the first, so put every setting in it", doc.Line)
+			}
+		}
+	}
 }
 
 // envVar binds one environment variable to one setting.

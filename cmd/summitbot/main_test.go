@@ -190,6 +190,9 @@ func TestBadConfig(t *testing.T) {
 		{"bad mode", "retrieval:\n  mode: psychic\n", nil, "retrieval.mode"},
 		{"bad env number", "", map[string]string{"SUMMITBOT_RETRIEVAL_PASSAGES": "ten"}, "SUMMITBOT_RETRIEVAL_PASSAGES"},
 		{"bad shard", "discord:\n  shard_id: 2\n  shard_count: 2\n", nil, "shard_id"},
+		{"two documents", "retrieval:\n  mode: keyword\n---\nretrieval:\n  mode: psychic\n", nil, "second YAML document starts at line 3"},
+		{"a document after an empty one", "retrieval:\n  mode: keyword\n---\n---\nlog:\n  level: debug\n", nil, "second YAML document starts at line 4"},
+		{"second document malformed", "retrieval:\n  mode: keyword\n---\nretrieval: [\n", nil, "config"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
