@@ -321,3 +321,24 @@ func TestMentionFloodGetsOneNotice(t *testing.T) {
 		t.Errorf("%d public notices and %d reactions, want 1 and 4", notices, reactions)
 	}
 }
+
+// TestRunErrorNamesConfiguredAPI: when Discord cannot be reached, Run's
+// error names the configured API, not the discord.com URL discordgo
+// builds.
+func TestRunErrorNamesConfiguredAPI(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	apiURL := fake.APIURL()
+	fake.Close() // nothing listens there now
+	b, err := bot.New(bot.Config{Token: testToken, APIURL: apiURL}, sharedEngine(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Run(t.Context())
+	if err == nil {
+		t.Fatal("Run against a closed server returned nil")
+	}
+	if !strings.Contains(err.Error(), apiURL+"/gateway") || strings.Contains(err.Error(), "discord.com") {
+		t.Errorf("Run: %v, want the error to name %s/gateway and not discord.com", err, apiURL)
+	}
+}
