@@ -128,7 +128,7 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}()
 	// Replies and the final edit are retried for as long as an
 	// interaction's token would last; drafts are tried once.
-	retried := callPolicy{deadline: start.Add(tokenWindow), retry: true}
+	retried := callPolicy{deadline: start.Add(tokenWindow), retry: true, about: []any{"message", m.ID}}
 	reply := func(ctx context.Context, msg message, nonce string) (*discordgo.Message, error) {
 		return b.replyTo(ctx, s, m, msg, nonce, retried)
 	}

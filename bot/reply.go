@@ -95,7 +95,7 @@ func (in *interaction) user() *discordgo.User {
 // window for acknowledging it. stage names it for the log should it be
 // lost; what says which reply it carries.
 func (in *interaction) respond(ctx context.Context, r *discordgo.InteractionResponse, stage, what string) error {
-	p := callPolicy{deadline: in.start.Add(ackWindow), retry: true, callback: true}
+	p := callPolicy{deadline: in.start.Add(ackWindow), retry: true, callback: true, about: []any{"interaction", in.i.ID, "stage", stage}}
 	err := in.b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
 		return in.s.InteractionRespond(in.i, r, opts...)
 	})
@@ -172,7 +172,7 @@ func (in *interaction) sendWith(ctx context.Context, m message, retry bool) (*di
 		AllowedMentions: noMentions(),
 	}
 	var msg *discordgo.Message
-	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: retry}
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: retry, about: []any{"interaction", in.i.ID, "stage", "edit"}}
 	err := in.b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
 		var err error
 		msg, err = in.editOriginal(edit, opts...)

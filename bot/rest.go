@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -45,6 +46,9 @@ type callPolicy struct {
 	// success. (A PATCH is idempotent, and a message create carries a
 	// nonce Discord enforces; see mention.go.)
 	callback bool
+	// about says, for the log, what the call is for: key/value pairs such
+	// as "interaction", its ID.
+	about []any
 }
 
 // callError is a REST call that failed for good.
@@ -110,7 +114,7 @@ func (b *Bot) call(ctx context.Context, p callPolicy, do func(opts ...discordgo.
 		if !p.deadline.IsZero() && time.Now().Add(wait).After(p.deadline) {
 			return &callError{attempts: attempt, err: fmt.Errorf("%w; no time left to retry", rerr)}
 		}
-		b.log.Warn("discord request failed; retrying", "attempt", attempt, "wait", wait, "err", rerr)
+		b.log.Warn("discord request failed; retrying", append(slices.Clip(p.about), "attempt", attempt, "wait", wait, "err", rerr)...)
 		if err := sleep(ctx, wait); err != nil {
 			return &callError{attempts: attempt, err: fmt.Errorf("%w; retry cancelled: %w", rerr, err)}
 		}
