@@ -42,10 +42,7 @@ func (b *Bot) ask(in *interaction, raw string) error {
 	if err := in.deferReply(false); err != nil {
 		return err
 	}
-	a, err := b.streamAnswer(in.ctx, q, "", func(m message) error {
-		_, err := in.send(m)
-		return err
-	})
+	a, err := b.streamAnswer(in.ctx, q, "", in.sendDraft)
 	if err != nil {
 		return err
 	}

@@ -71,8 +71,18 @@ type Config struct {
 	// ShardID and ShardCount split the bot's servers between processes.
 	ShardID, ShardCount int
 	// ShutdownGrace bounds how long answers in flight may take once Run's
-	// context is cancelled (default 10 s).
+	// context is cancelled (default 10 s); the users whose answers are not
+	// delivered by then are told to ask again.
 	ShutdownGrace time.Duration
+	// RequestTimeout bounds each attempt of a request to Discord (default
+	// 10 s). Acknowledgements, answers and replies that fail with a 5xx, a
+	// timeout or a dropped connection are sent again after RetryBackoff
+	// (default 500 ms), doubling and jittered, up to RetryAttempts tries in
+	// all (default 5), within the interaction's window; a 429 is retried
+	// after its retry_after.
+	RequestTimeout time.Duration
+	RetryBackoff   time.Duration
+	RetryAttempts  int
 	// StreamInterval is the least time between edits that show a model's
 	// answer as it is written (default 1.5 s); edits share Discord's rate
 	// limits with everything else the bot sends.
@@ -92,6 +102,12 @@ type Bot struct {
 	log     *slog.Logger
 	limiter *userLimiter
 	answers *answerStore
+	// api is the session's transport, which knows the configured API URL
+	// for error messages; set by Run.
+	api *apiTransport
+	// sharedEditBucket puts every response edit into discordgo's one shared
+	// rate-limit bucket, as before editBucket; for measuring the difference.
+	sharedEditBucket bool
 	// moderators holds ModeratorRoleIDs.
 	moderators map[string]bool
 
@@ -155,6 +171,15 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = 10 * time.Second
 	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = defaultRetryBackoff
+	}
+	if cfg.RetryAttempts < 1 {
+		cfg.RetryAttempts = defaultRetryAttempts
+	}
 	b := &Bot{
 		cfg:        cfg,
 		engine:     engine,
@@ -205,14 +230,19 @@ func (b *Bot) Run(ctx context.Context) error {
 	// run by the time Open returns.
 	if err := s.Open(); err != nil {
 		b.stop()
-		return fmt.Errorf("bot: connect to the Discord gateway: %w", err)
+		return fmt.Errorf("bot: connect to the Discord gateway: %w", b.redact(err))
 	}
 	b.mu.Lock()
 	appID, userID := b.appID, b.userID
 	b.mu.Unlock()
 
 	regCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	cmds, err := s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.AllowDMs), discordgo.WithContext(regCtx))
+	var cmds []*discordgo.ApplicationCommand
+	err = b.call(regCtx, callPolicy{retry: true}, func(opts ...discordgo.RequestOption) error {
+		var err error
+		cmds, err = s.ApplicationCommandBulkOverwrite(appID, b.cfg.GuildID, commands(b.cfg.AllowDMs), opts...)
+		return err
+	})
 	cancel()
 	if err != nil {
 		b.stop()
@@ -257,11 +287,14 @@ func (b *Bot) newSession() (*discordgo.Session, func(), error) {
 		t.MaxIdleConnsPerHost = 32
 		next, closeIdle = t, t.CloseIdleConnections
 	}
-	rt, err := APITransport(b.cfg.APIURL, next)
+	rt, err := newAPITransport(b.cfg.APIURL, next)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bot: %w", err)
 	}
-	s.Client = &http.Client{Transport: rt, Timeout: 30 * time.Second}
+	b.api = rt
+	// Each attempt is bounded by RequestTimeout (see call); this is the
+	// net under the requests discordgo makes by itself.
+	s.Client = &http.Client{Transport: rt, Timeout: max(30*time.Second, b.cfg.RequestTimeout)}
 	s.ShardID, s.ShardCount = b.cfg.ShardID, b.cfg.ShardCount
 	// Slash commands need no intent; mentions and DMs arrive with their
 	// content without the privileged message content intent.
@@ -327,6 +360,13 @@ func (b *Bot) spawn(f func(ctx context.Context)) bool {
 	return true
 }
 
+// isClosing reports whether shutdown has begun.
+func (b *Bot) isClosing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closing
+}
+
 // stop makes the bot take no new work.
 func (b *Bot) stop() {
 	b.mu.Lock()
@@ -351,7 +391,8 @@ func (b *Bot) drain() {
 	}
 	b.log.Warn("shutdown grace period over; cancelling answers in flight", "grace", b.cfg.ShutdownGrace)
 	b.cancelWork()
-	late := time.NewTimer(5 * time.Second)
+	// Long enough for the handlers to tell their users to ask again.
+	late := time.NewTimer(reportTimeout + time.Second)
 	defer late.Stop()
 	select {
 	case <-done:

@@ -20,7 +20,13 @@
 // moderators' /reload; help.go /help; mention.go questions asked by
 // mention, in DMs, in threads and in replies. reply.go sends every message
 // with allowed mentions set to none, maps failures to a short message with
-// an error id, and logs one line per interaction. limits.go keeps messages
+// an error id, and logs one line per interaction. rest.go makes every REST
+// call: each attempt bounded, 5xx, timeouts and dropped connections
+// retried with a jittered backoff within the interaction's window, 429s
+// honoured, each interaction's edits in a rate-limit bucket of their own,
+// and a reply lost for good logged as "answer lost" and counted; the
+// transport (transport.go) describes each failed request without its
+// token and under the configured API URL. limits.go keeps messages
 // inside Discord's limits, trimming at sentence boundaries and never inside
 // a [n] marker; ratelimit.go is the per-user question allowance;
 // answers.go remembers recent answers for their buttons and for thread
@@ -30,7 +36,9 @@
 //
 // The tests run the real discordgo client against discordtest, a fake
 // Discord (REST and gateway) kept in this repository, and wait on the REST
-// calls it records rather than sleeping. Most share one engine over the
+// calls it records rather than sleeping; rest_test.go injects its faults
+// (5xx, hung and dropped calls, lost responses, 429s, latency), and every
+// test checks its log for the bot token and every interaction token. Most share one engine over the
 // embedded articles; reload tests copy the articles to a temporary
 // directory and build their own. TestLoad sends 200 questions from 50
 // users and logs acknowledgement and answer latencies; TestMain fails the

@@ -184,12 +184,17 @@ func start(t *testing.T, eng bot.Engine, configure ...func(*bot.Config)) *harnes
 	return startWith(t, fake, eng, cfg)
 }
 
-func startWith(t *testing.T, fake *discordtest.Server, eng bot.Engine, cfg bot.Config) *harness {
+// startWith is start with the fake and the whole configuration given;
+// prepare, when given, sees the bot before it runs.
+func startWith(t *testing.T, fake *discordtest.Server, eng bot.Engine, cfg bot.Config, prepare ...func(*bot.Bot)) *harness {
 	t.Helper()
 	logs := &logBuffer{t: t}
 	b, err := bot.New(cfg, eng, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range prepare {
+		f(b)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, fake: fake, bot: b, eng: eng, log: logs, cancel: cancel, done: make(chan error, 1)}
@@ -200,9 +205,7 @@ func startWith(t *testing.T, fake *discordtest.Server, eng bot.Engine, cfg bot.C
 			t.Errorf("Run: %v", err)
 		}
 		checkNoPings(t, fake.Calls())
-		if strings.Contains(logs.String(), testToken) {
-			t.Errorf("the log holds the bot token")
-		}
+		checkNoSecrets(t, logs.String(), fake.Tokens())
 	})
 	select {
 	case <-b.Ready():
@@ -216,6 +219,22 @@ func startWith(t *testing.T, fake *discordtest.Server, eng bot.Engine, cfg bot.C
 		t.Fatal(err)
 	}
 	return h
+}
+
+// checkNoSecrets fails the test if a line of the log holds the bot token
+// or an interaction token.
+func checkNoSecrets(t *testing.T, log string, tokens []string) {
+	t.Helper()
+	for _, line := range strings.Split(log, "\n") {
+		if strings.Contains(line, testToken) {
+			t.Errorf("the log holds the bot token: %s", line)
+		}
+		for _, tok := range tokens {
+			if strings.Contains(line, tok) {
+				t.Errorf("the log holds interaction token %s: %s", tok, line)
+			}
+		}
+	}
 }
 
 // handled waits until the bot has finished with the interaction or message

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"runtime/debug"
 	"time"
 
@@ -28,8 +29,9 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	b.spawn(func(ctx context.Context) { b.handleMention(ctx, s, m, start) })
 }
 
-// editReply replaces what the bot's reply sent says with msg.
-func editReply(ctx context.Context, s *discordgo.Session, sent *discordgo.Message, msg message) (*discordgo.Message, error) {
+// editReply replaces what the bot's reply sent says with msg; retry says
+// whether to try again after a 5xx, a timeout or a dropped connection.
+func (b *Bot) editReply(ctx context.Context, s *discordgo.Session, sent *discordgo.Message, msg message, p callPolicy) (*discordgo.Message, error) {
 	msg = msg.fit()
 	embeds, components := msg.embeds, msg.components
 	if embeds == nil {
@@ -38,15 +40,65 @@ func editReply(ctx context.Context, s *discordgo.Session, sent *discordgo.Messag
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	edited, err := s.ChannelMessageEditComplex(&discordgo.MessageEdit{
-		ID: sent.ID, Channel: sent.ChannelID,
-		Content: &msg.content, Embeds: &embeds, Components: &components,
-		AllowedMentions: noMentions(),
-	}, discordgo.WithContext(ctx))
+	var edited *discordgo.Message
+	err := b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
+		var err error
+		edited, err = s.ChannelMessageEditComplex(&discordgo.MessageEdit{
+			ID: sent.ID, Channel: sent.ChannelID,
+			Content: &msg.content, Embeds: &embeds, Components: &components,
+			AllowedMentions: noMentions(),
+		}, opts...)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("edit reply: %w", err)
+		return nil, fmt.Errorf("edit reply: %w", &undelivered{stage: "edit", what: summary(msg), err: err})
 	}
 	return edited, nil
+}
+
+// replyWithNonce is a message create that Discord makes at most once per
+// nonce: with enforce_nonce, a retry of a create that got through returns
+// the message it made instead of posting it again. discordgo v0.29.0's
+// MessageSend has neither field.
+type replyWithNonce struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// replyTo posts msg in reply to m, retried under p; nonce, at most 25
+// characters, makes the retries safe.
+func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Message, msg message, nonce string, p callPolicy) (*discordgo.Message, error) {
+	msg = msg.fit()
+	data := replyWithNonce{
+		MessageSend: &discordgo.MessageSend{
+			Content:         msg.content,
+			Embeds:          msg.embeds,
+			Components:      msg.components,
+			AllowedMentions: noMentions(),
+			Reference: &discordgo.MessageReference{
+				MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
+				FailIfNotExists: ptr(false),
+			},
+		},
+		Nonce: nonce, EnforceNonce: true,
+	}
+	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
+	var sent *discordgo.Message
+	err := b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
+		body, err := s.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, opts...)
+		if err != nil {
+			return err
+		}
+		if err := discordgo.Unmarshal(body, &sent); err != nil {
+			return fmt.Errorf("%w: %w", discordgo.ErrJSONUnmarshal, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reply to message: %w", &undelivered{stage: "reply", what: summary(msg), err: err})
+	}
+	return sent, nil
 }
 
 // mentions reports whether m mentions user.
@@ -72,38 +124,59 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		b.log.Info("message", "message", m.ID, "user", m.Author.ID, "guild", m.GuildID, "channel", m.ChannelID,
 			"command", command, "thread_context", threadOf != "", "outcome", outcome, "latency", time.Since(start))
 	}()
-	reply := func(msg message) (*discordgo.Message, error) {
-		msg = msg.fit()
-		sent, err := s.ChannelMessageSendComplex(m.ChannelID, &discordgo.MessageSend{
-			Content:         msg.content,
-			Embeds:          msg.embeds,
-			Components:      msg.components,
-			AllowedMentions: noMentions(),
-			Reference: &discordgo.MessageReference{
-				MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
-				FailIfNotExists: ptr(false),
-			},
-		}, discordgo.WithContext(ctx))
-		if err != nil {
-			return nil, fmt.Errorf("reply to message: %w", err)
-		}
-		return sent, nil
+	// Replies and the final edit are retried for as long as an
+	// interaction's token would last; drafts are tried once.
+	retried := callPolicy{deadline: start.Add(tokenWindow), retry: true, about: []any{"message", m.ID}}
+	reply := func(ctx context.Context, msg message, nonce string) (*discordgo.Message, error) {
+		return b.replyTo(ctx, s, m, msg, nonce, retried)
 	}
 	// draft is the reply that shows a model's answer as it is written;
 	// once there is one, what follows edits it.
 	var draft *discordgo.Message
-	send := func(msg message) (*discordgo.Message, error) {
-		if draft == nil {
-			return reply(msg)
+	// replyFailed notes a reply that may have been made although no answer
+	// came: Discord returns that message for the nonce, so a later reply
+	// must then be written into it.
+	replyFailed := false
+	send := func(ctx context.Context, msg message, p callPolicy) (*discordgo.Message, error) {
+		if draft != nil {
+			return b.editReply(ctx, s, draft, msg, p)
 		}
-		return editReply(ctx, s, draft, msg)
+		sent, err := reply(ctx, msg, m.ID)
+		if err != nil {
+			replyFailed = true
+			return nil, err
+		}
+		if replyFailed {
+			return b.editReply(ctx, s, sent, msg, p)
+		}
+		return sent, nil
 	}
 	fail := func(err error) {
 		id := errorID()
 		outcome = outcomeError
 		b.log.Error("message failed", "error_id", id, "message", m.ID, "user", m.Author.ID,
 			"guild", m.GuildID, "command", command, "err", err)
-		if _, serr := send(text(failureText(id), false)); serr != nil {
+		b.lost(err, command, "error_id", id, "message", m.ID, "user", m.Author.ID, "guild", m.GuildID)
+		// At shutdown, after the grace period, ctx has ended: say so under
+		// a short context of its own.
+		rctx, tell := ctx, failureText(id)
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			rctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
+			defer cancel()
+			if b.isClosing() {
+				tell = restartingText
+			}
+		}
+		var serr error
+		if draft == nil {
+			// Its own nonce: the answer's may have been used by a create
+			// whose response was lost.
+			_, serr = reply(rctx, text(tell, false), "e"+m.ID)
+		} else {
+			_, serr = b.editReply(rctx, s, draft, text(tell, false), retried)
+		}
+		if serr != nil {
 			b.log.Warn("could not report a failure to the user", "error_id", id, "message", m.ID, "err", serr)
 		}
 	}
@@ -117,14 +190,14 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	q, p := cleanQuestion(q, "Write it after the mention, for example `@summitbot How long did the talks last?`")
 	if p != "" {
 		outcome = outcomeInvalidQuestion
-		if _, err := reply(text(p, false)); err != nil {
+		if _, err := reply(ctx, text(p, false), m.ID); err != nil {
 			fail(err)
 		}
 		return
 	}
 	if wait := b.rateLimit(m.Author.ID, b.isModerator(m.Member)); wait > 0 {
 		outcome = outcomeRateLimited
-		if _, err := reply(text(rateLimitText(wait), false)); err != nil {
+		if err := b.slowDown(ctx, s, m, wait); err != nil {
 			fail(err)
 		}
 		return
@@ -137,7 +210,7 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		threadOf, _ = b.answers.questionOf(m.MessageReference.MessageID)
 	}
 	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
-		sent, err := send(msg)
+		sent, err := send(ctx, msg, callPolicy{})
 		if err == nil && draft == nil {
 			draft = sent
 		}
@@ -149,7 +222,7 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}
 	key := m.ID
 	b.answers.add(key, q, a)
-	sent, err := send(b.answerMessage(key, q, a))
+	sent, err := send(ctx, b.answerMessage(key, q, a), retried)
 	if err != nil {
 		fail(err)
 		return
@@ -157,4 +230,27 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	b.answers.setMessage(key, m.ID)
 	b.answers.setMessage(key, sent.ID)
 	outcome = outcomeOf(a)
+}
+
+// slowReaction marks a question asked too fast, once its asker has been
+// told so publicly within the last minute.
+const slowReaction = "⏳"
+
+// slowDown answers a question asked faster than the user's allowance: a
+// public reply saying when to ask again at most once a minute per user,
+// a reaction on the question otherwise, so that a flood of mentions does
+// not become a flood of replies.
+func (b *Bot) slowDown(ctx context.Context, s *discordgo.Session, m *discordgo.Message, wait time.Duration) error {
+	if b.limiter.noticeDue(m.Author.ID, time.Now()) {
+		_, err := b.replyTo(ctx, s, m, text(rateLimitText(wait), false), m.ID, callPolicy{retry: true, deadline: time.Now().Add(time.Minute)})
+		return err
+	}
+	// One attempt: a reaction lost is no loss.
+	err := b.call(ctx, callPolicy{}, func(opts ...discordgo.RequestOption) error {
+		return s.MessageReactionAdd(m.ChannelID, m.ID, slowReaction, opts...)
+	})
+	if err != nil {
+		b.log.Debug("could not react to a question asked too fast", "message", m.ID, "err", err)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ type Metrics struct {
 	latency    *prometheus.HistogramVec
 	reconnects prometheus.Counter
 	connected  prometheus.Gauge
+	lost       *prometheus.CounterVec
 
 	// bot is the bot whose votes the feedback counters read; New sets it.
 	bot atomic.Pointer[Bot]
@@ -43,6 +44,10 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "summitbot_gateway_connected",
 			Help: "1 while the gateway connection is up, 0 otherwise.",
 		}),
+		lost: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "summitbot_answers_lost_total",
+			Help: "Replies Discord did not take after every retry, or that shutdown cut short, by command and stage (acknowledgement, response, edit, reply).",
+		}, []string{"command", "stage"}),
 	}
 	votes := func(vote string, up bool) prometheus.Collector {
 		return prometheus.NewCounterFunc(prometheus.CounterOpts{
@@ -61,7 +66,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			return float64(d)
 		})
 	}
-	for _, c := range []prometheus.Collector{m.questions, m.latency, m.reconnects, m.connected,
+	for _, c := range []prometheus.Collector{m.questions, m.latency, m.reconnects, m.connected, m.lost,
 		votes("helpful", true), votes("unhelpful", false)} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
@@ -109,4 +114,15 @@ func (m *Metrics) gateway(up, reconnect bool) {
 	if reconnect {
 		m.reconnects.Inc()
 	}
+}
+
+// answerLost counts a reply that could not be delivered.
+func (m *Metrics) answerLost(command, stage string) {
+	if m == nil {
+		return
+	}
+	if !metricCommands[command] {
+		command = "other"
+	}
+	m.lost.WithLabelValues(command, stage).Inc()
 }

@@ -15,7 +15,14 @@ type userLimiter struct {
 
 	mu    sync.Mutex
 	users map[string]*rate.Limiter
+	// noticed is when each user was last told publicly that they ask too
+	// fast.
+	noticed map[string]time.Time
 }
+
+// noticeEvery is the least time between two public "you are asking
+// faster" notices to one user.
+const noticeEvery = time.Minute
 
 // pruneAbove is how many users' buckets are kept before the full ones,
 // which hold no information, are dropped.
@@ -23,9 +30,10 @@ const pruneAbove = 10000
 
 func newUserLimiter(perMinute float64, burst int) *userLimiter {
 	return &userLimiter{
-		limit: rate.Limit(perMinute / 60),
-		burst: burst,
-		users: make(map[string]*rate.Limiter),
+		limit:   rate.Limit(perMinute / 60),
+		burst:   burst,
+		users:   make(map[string]*rate.Limiter),
+		noticed: make(map[string]time.Time),
 	}
 }
 
@@ -61,4 +69,23 @@ func (l *userLimiter) pruneLocked(now time.Time) {
 			delete(l.users, u)
 		}
 	}
+}
+
+// noticeDue reports whether user may be told publicly, at now, that they
+// ask too fast, and if so notes that they were.
+func (l *userLimiter) noticeDue(user string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if last, ok := l.noticed[user]; ok && now.Sub(last) < noticeEvery {
+		return false
+	}
+	if len(l.noticed) >= pruneAbove {
+		for u, t := range l.noticed {
+			if now.Sub(t) >= noticeEvery {
+				delete(l.noticed, u)
+			}
+		}
+	}
+	l.noticed[user] = now
+	return true
 }

@@ -57,10 +57,7 @@ func (b *Bot) reloadShowingProgress(in *interaction) (*retrieval.ReloadReport, e
 	if every <= 0 {
 		every = 1500 * time.Millisecond
 	}
-	edits := startProgressEdits(in.ctx, delay, every, func(m message) error {
-		_, err := in.send(m)
-		return err
-	}, reloadProgressMessage, b.log)
+	edits := startProgressEdits(in.ctx, delay, every, in.sendDraft, reloadProgressMessage, b.log)
 	defer edits.stop()
 	ctx := retrieval.WithEmbedProgress(in.ctx, func(done, total int) {
 		edits.update(fmt.Sprintf("Embedding new and changed passages and sentences: %d of %d texts embedded.", done, total))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -89,9 +90,18 @@ func (in *interaction) user() *discordgo.User {
 	return &discordgo.User{}
 }
 
-// rest bounds one REST call by the handler's context.
-func (in *interaction) rest() discordgo.RequestOption {
-	return discordgo.WithContext(in.ctx)
+// respond sends the interaction's callback, retried within Discord's
+// window for acknowledging it. stage names it for the log should it be
+// lost; what says which reply it carries.
+func (in *interaction) respond(ctx context.Context, r *discordgo.InteractionResponse, stage, what string) error {
+	p := callPolicy{deadline: in.start.Add(ackWindow), retry: true, callback: true, about: []any{"interaction", in.i.ID, "stage", stage}}
+	err := in.b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
+		return in.s.InteractionRespond(in.i, r, opts...)
+	})
+	if err != nil {
+		return &undelivered{stage: stage, what: what, err: err}
+	}
+	return nil
 }
 
 // deferReply acknowledges the interaction with "thinking…"; the answer
@@ -101,10 +111,10 @@ func (in *interaction) deferReply(ephemeral bool) error {
 	if ephemeral {
 		flags = discordgo.MessageFlagsEphemeral
 	}
-	err := in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
+	err := in.respond(in.ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{Flags: flags, AllowedMentions: noMentions()},
-	}, in.rest())
+	}, "acknowledgement", in.command)
 	if err != nil {
 		return fmt.Errorf("acknowledge interaction: %w", err)
 	}
@@ -114,12 +124,24 @@ func (in *interaction) deferReply(ephemeral bool) error {
 
 // send answers the interaction with m: as the response when nothing was
 // sent yet, as an edit of the deferred response otherwise (whose
-// visibility was fixed when it was deferred). It returns the message when
-// Discord says which it is.
+// visibility was fixed when it was deferred). Either is retried within the
+// interaction's window. It returns the message when Discord says which it
+// is.
 func (in *interaction) send(m message) (*discordgo.Message, error) {
+	return in.sendWith(in.ctx, m, true)
+}
+
+// sendDraft shows work in progress, such as a model's answer as it is
+// written, in one attempt: the result follows anyway.
+func (in *interaction) sendDraft(m message) error {
+	_, err := in.sendWith(in.ctx, m, false)
+	return err
+}
+
+func (in *interaction) sendWith(ctx context.Context, m message, retry bool) (*discordgo.Message, error) {
 	m = m.fit()
 	if !in.acked {
-		err := in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
+		err := in.respond(ctx, &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
 			Data: &discordgo.InteractionResponseData{
 				Content:         m.content,
@@ -128,7 +150,7 @@ func (in *interaction) send(m message) (*discordgo.Message, error) {
 				Flags:           m.flags(),
 				AllowedMentions: noMentions(),
 			},
-		}, in.rest())
+		}, "response", summary(m))
 		if err != nil {
 			return nil, fmt.Errorf("respond to interaction: %w", err)
 		}
@@ -142,30 +164,64 @@ func (in *interaction) send(m message) (*discordgo.Message, error) {
 	if components == nil {
 		components = []discordgo.MessageComponent{}
 	}
-	msg, err := in.s.InteractionResponseEdit(in.i, &discordgo.WebhookEdit{
+	edit := &discordgo.WebhookEdit{
 		Content:         &m.content,
 		Embeds:          &embeds,
 		Components:      &components,
 		AllowedMentions: noMentions(),
-	}, in.rest())
+	}
+	var msg *discordgo.Message
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: retry, about: []any{"interaction", in.i.ID, "stage", "edit"}}
+	err := in.b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
+		var err error
+		msg, err = in.editOriginal(edit, opts...)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("edit interaction response: %w", err)
+		return nil, fmt.Errorf("edit interaction response: %w", &undelivered{stage: "edit", what: summary(m), err: err})
+	}
+	return msg, nil
+}
+
+// editOriginal is discordgo's InteractionResponseEdit in the interaction's
+// own rate-limit bucket (see editBucket).
+func (in *interaction) editOriginal(edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {
+	uri := discordgo.EndpointWebhookMessage(in.i.AppID, in.i.Token, "@original")
+	body, err := in.s.RequestWithBucketID(http.MethodPatch, uri, edit, in.b.editBucket(in.i), opts...)
+	if err != nil {
+		return nil, err
+	}
+	var msg *discordgo.Message
+	if err := discordgo.Unmarshal(body, &msg); err != nil {
+		return nil, fmt.Errorf("%w: %w", discordgo.ErrJSONUnmarshal, err)
 	}
 	return msg, nil
 }
 
 // fail tells the user that something went wrong, with an error id that
-// the log line carries too.
+// the log line carries too. When the answer was lost to shutdown, it tells
+// them to ask again instead; the handler's context has ended then, so the
+// message goes out under a short context of its own.
 func (in *interaction) fail(err error) {
 	id := errorID()
 	in.outcome = outcomeError
 	user := in.user()
 	in.b.log.Error("interaction failed", "error_id", id, "interaction", in.i.ID, "user", user.ID,
 		"guild", in.i.GuildID, "command", in.command, "err", err)
+	in.b.lost(err, in.command, "error_id", id, "interaction", in.i.ID, "user", user.ID, "guild", in.i.GuildID)
 	if in.i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return // an autocomplete can only be answered with choices
 	}
-	if _, serr := in.send(text(failureText(id), true)); serr != nil {
+	ctx, tell := in.ctx, failureText(id)
+	if ctx.Err() != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
+		defer cancel()
+		if in.b.isClosing() {
+			tell = restartingText
+		}
+	}
+	if _, serr := in.sendWith(ctx, text(tell, true), true); serr != nil {
 		in.b.log.Warn("could not report a failure to the user", "error_id", id, "interaction", in.i.ID, "err", serr)
 	}
 }

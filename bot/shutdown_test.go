@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,55 @@ func TestShutdownGrace(t *testing.T) {
 	}
 	if !strings.Contains(h.log.String(), "grace period over") {
 		t.Errorf("the log does not say the grace period ran out")
+	}
+}
+
+// TestShutdownLeavesNobodyThinking stops the bot (SIGTERM) with ten answers
+// in flight while Discord takes 2 s over each edit: every answer is
+// delivered within the grace period, or, when the grace period is too
+// short for that, its user is told to ask again. Nobody is left on
+// "thinking…".
+func TestShutdownLeavesNobodyThinking(t *testing.T) {
+	t.Parallel()
+	const latency = 2 * time.Second
+	for _, tt := range []struct {
+		name      string
+		grace     time.Duration
+		delivered bool // every answer arrives, rather than every user told to ask again
+	}{
+		{"grace enough", 3 * time.Second, true},
+		{"grace too short", 500 * time.Millisecond, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := start(t, sharedEngine(t), func(c *bot.Config) { c.ShutdownGrace = tt.grace })
+			h.fake.SetLatency(editPattern, latency)
+			const q = "Where did Putin and Kim meet?"
+			var asked []*discordgo.Interaction
+			for k := 0; k < 10; k++ {
+				asked = append(asked, h.ask(q, discordtest.From(fmt.Sprint(700000000000000100+k), "user")))
+			}
+			for _, i := range asked {
+				h.callback(i)
+			}
+			begin := time.Now()
+			if err := h.stop(); err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			t.Logf("Run returned %v after it was cancelled", time.Since(begin).Round(time.Millisecond))
+			for k, i := range asked {
+				m, ok := h.fake.Original(i.Token)
+				switch {
+				case !ok:
+					t.Errorf("ask %d: no response", k)
+				case m.Flags&discordgo.MessageFlagsLoading != 0:
+					t.Errorf("ask %d: left on thinking…", k)
+				case tt.delivered && !answered(m, q):
+					t.Errorf("ask %d: %q, want the answer", k, m.Content)
+				case !tt.delivered && !answered(m, q) && !strings.Contains(m.Content, "ask again"):
+					t.Errorf("ask %d: %q, want the answer or to be told to ask again", k, m.Content)
+				}
+			}
+		})
 	}
 }

@@ -144,10 +144,10 @@ func (b *Bot) autocomplete(in *interaction, data discordgo.ApplicationCommandInt
 		})
 	}
 	in.outcome = choicesOutcome(len(choices))
-	err := in.s.InteractionRespond(in.i, &discordgo.InteractionResponse{
+	err := in.respond(in.ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, in.rest())
+	}, "response", string(in.outcome))
 	if err != nil {
 		in.acked = true // nothing else can be sent for an autocomplete
 		return fmt.Errorf("autocomplete result: %w", err)

@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"testing"
 
@@ -135,6 +137,39 @@ func TestAPITransportRejectsBadURL(t *testing.T) {
 	} {
 		if _, err := bot.APITransport(apiURL, nil); err == nil {
 			t.Errorf("APITransport(%q) = nil error, want one", apiURL)
+		}
+	}
+}
+
+// failing is a RoundTripper whose requests all fail as a dropped
+// connection does.
+type failing struct{}
+
+func (failing) RoundTrip(*http.Request) (*http.Response, error) { return nil, io.ErrUnexpectedEOF }
+
+// TestAPITransportErrorsNameNoToken: a failed request's error names the
+// configured API and redacts interaction and webhook tokens.
+func TestAPITransportErrorsNameNoToken(t *testing.T) {
+	rt, err := bot.APITransport("http://127.0.0.1:5555/api/v10", failing{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{
+		"https://discord.com/api/v9/webhooks/7/secret-token/messages/@original?wait=true": "PATCH http://127.0.0.1:5555/api/v10/webhooks/7/[redacted]/messages/@original: unexpected EOF",
+		"https://discord.com/api/v9/interactions/5/secret-token/callback":                 "PATCH http://127.0.0.1:5555/api/v10/interactions/5/[redacted]/callback: unexpected EOF",
+		"https://discord.com/api/v9/webhooks/7/secret-token":                              "PATCH http://127.0.0.1:5555/api/v10/webhooks/7/[redacted]: unexpected EOF",
+		"https://discord.com/api/v9/channels/1/messages":                                  "PATCH http://127.0.0.1:5555/api/v10/channels/1/messages: unexpected EOF",
+	} {
+		req, err := http.NewRequest(http.MethodPatch, in, http.NoBody)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = rt.RoundTrip(req)
+		if err == nil || err.Error() != want {
+			t.Errorf("RoundTrip(%s) error %v, want %q", in, err, want)
+		}
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("RoundTrip(%s) error %v does not wrap the cause", in, err)
 		}
 	}
 }

@@ -267,3 +267,15 @@ func (s *Server) SendInteraction(i *discordgo.Interaction) {
 
 	s.Dispatch("INTERACTION_CREATE", i)
 }
+
+// Tokens returns the token of every interaction the fake has sent, so
+// that a test can check that none reaches a log.
+func (s *Server) Tokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.tokens))
+	for t := range s.tokens {
+		out = append(out, t)
+	}
+	return out
+}

@@ -255,3 +255,29 @@ func clone[T any](v *T) *T {
 	}
 	return out
 }
+
+// Message returns a copy of the message with id as it stands now, the
+// bot's edits applied, or false when the fake has none.
+func (s *Server) Message(id string) (*discordgo.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.messages[id]
+	if m == nil {
+		return nil, false
+	}
+	return clone(m), true
+}
+
+// Original returns a copy of the original response to the interaction
+// with token as it stands now: while it is deferred and not yet edited, its
+// Flags hold discordgo.MessageFlagsLoading ("thinking…"). It returns false
+// when the interaction has no response.
+func (s *Server) Original(token string) (*discordgo.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	in := s.tokens[token]
+	if in == nil || s.messages[in.original] == nil {
+		return nil, false
+	}
+	return clone(s.messages[in.original]), true
+}

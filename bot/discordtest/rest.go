@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -74,6 +75,7 @@ var routes = []route{
 	newRoute("GET channels/{channel}/messages/{msg}", (*Server).getMessage),
 	newRoute("PATCH channels/{channel}/messages/{msg}", (*Server).patchMessage),
 	newRoute("POST channels/{channel}/typing", (*Server).postTyping),
+	newRoute("PUT channels/{channel}/messages/{msg}/reactions/{emoji}/@me", (*Server).putReaction),
 	newRoute("POST channels/{channel}/threads", (*Server).postThread),
 	newRoute("POST channels/{channel}/messages/{msg}/threads", (*Server).postMessageThread),
 }
@@ -309,6 +311,20 @@ func (s *Server) postMessage(r *request) response {
 	if resp, ok := checkMessage(m, true); !ok {
 		return resp
 	}
+	// With enforce_nonce, Discord returns the message the nonce made
+	// already instead of making another: a retried create is idempotent.
+	var n struct {
+		Nonce        any  `json:"nonce"`
+		EnforceNonce bool `json:"enforce_nonce"`
+	}
+	json.Unmarshal(r.call.json, &n)
+	nonce := ""
+	if n.EnforceNonce && n.Nonce != nil {
+		nonce = fmt.Sprint(n.Nonce)
+		if old := s.messages[s.nonces[nonce]]; old != nil {
+			return jsonResponse(http.StatusOK, old)
+		}
+	}
 	if ref := m.MessageReference; ref != nil {
 		m.Type = discordgo.MessageTypeReply
 		if ref.ChannelID == "" {
@@ -319,6 +335,9 @@ func (s *Server) postMessage(r *request) response {
 		}
 	}
 	s.storeNewLocked(m, r.params["channel"])
+	if nonce != "" {
+		s.nonces[nonce] = m.ID
+	}
 	return jsonResponse(http.StatusOK, m)
 }
 
@@ -356,6 +375,28 @@ func (s *Server) patchMessage(r *request) response {
 	}
 	s.messages[m.ID] = m
 	return jsonResponse(http.StatusOK, m)
+}
+
+// putReaction adds the bot's reaction to a message.
+func (s *Server) putReaction(r *request) response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, resp, ok := s.messageLocked(r)
+	if !ok {
+		return resp
+	}
+	emoji := r.params["emoji"]
+	for _, re := range m.Reactions {
+		if re.Emoji != nil && re.Emoji.Name == emoji {
+			if !re.Me {
+				re.Me = true
+				re.Count++
+			}
+			return noContent()
+		}
+	}
+	m.Reactions = append(m.Reactions, &discordgo.MessageReactions{Count: 1, Me: true, Emoji: &discordgo.Emoji{Name: emoji}})
+	return noContent()
 }
 
 func (s *Server) postTyping(r *request) response {

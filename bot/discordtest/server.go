@@ -74,6 +74,11 @@ type Server struct {
 	closed  bool
 	calls   []Call
 	limits  []rateLimit
+	// faults and latencies are faults.go's; quit is closed when Close
+	// begins, to end the calls they hold.
+	faults    []*fault
+	latencies []latencyRule
+	quit      chan struct{}
 
 	conns      map[*gatewayConn]bool // true once READY or RESUMED was sent
 	sessions   map[string]*session
@@ -85,6 +90,7 @@ type Server struct {
 	messages     map[string]*discordgo.Message
 	interactions map[string]*interaction // by ID
 	tokens       map[string]*interaction // by token
+	nonces       map[string]string       // message ID by nonce, for enforce_nonce
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when the test ends.
@@ -96,12 +102,14 @@ func New(tb testing.TB, opts ...Option) *Server {
 		tb:           tb,
 		heartbeat:    DefaultHeartbeatInterval,
 		changed:      make(chan struct{}),
+		quit:         make(chan struct{}),
 		conns:        make(map[*gatewayConn]bool),
 		sessions:     make(map[string]*session),
 		channels:     make(map[string]*discordgo.Channel),
 		messages:     make(map[string]*discordgo.Message),
 		interactions: make(map[string]*interaction),
 		tokens:       make(map[string]*interaction),
+		nonces:       make(map[string]string),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -137,6 +145,7 @@ func (s *Server) Close() {
 		return
 	}
 	s.closed = true
+	close(s.quit)
 	conns := s.takeConnsLocked()
 	s.pending = nil
 	s.signalLocked()
@@ -177,6 +186,10 @@ type Call struct {
 	Response []byte
 	// Time is when the request arrived.
 	Time time.Time
+	// Answered is when the fake answered, after any latency (see
+	// SetLatency); for a call that got no answer, when the fake gave up on
+	// it.
+	Answered time.Time
 
 	json []byte // the bytes Body was decoded from
 }
@@ -337,13 +350,25 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(r.Body)
 	c.Raw = raw
 	var resp response
+	how := answer
 	switch {
 	case err != nil:
 		resp = errorResponse(http.StatusBadRequest, 0, "400: Bad Request")
 	default:
-		resp = s.respond(&c, r.Header.Get("Content-Type"))
+		resp, how = s.respond(r.Context(), &c, r.Header.Get("Content-Type"))
 	}
-	c.Status = resp.status
+	if how == hangThenEnd {
+		select {
+		case <-r.Context().Done():
+			how = clientGone
+		case <-s.quit:
+			how = closeConn
+		}
+	}
+	c.Answered = time.Now()
+	if how == answer {
+		c.Status = resp.status
+	}
 	c.Response = resp.body
 
 	s.mu.Lock()
@@ -351,6 +376,15 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.signalLocked()
 	s.mu.Unlock()
 
+	switch how {
+	case closeConn:
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			conn.Close()
+		}
+		return
+	case clientGone:
+		return
+	}
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
@@ -361,26 +395,46 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(resp.body)
 }
 
-// respond fills in c's path and body and answers it.
-func (s *Server) respond(c *Call, contentType string) response {
+// respond fills in c's path and body and answers it, or says why it does
+// not (see faults.go).
+func (s *Server) respond(ctx context.Context, c *Call, contentType string) (response, noAnswer) {
 	loc := apiPrefix.FindStringIndex(c.Path)
 	if loc == nil {
 		s.tb.Logf("discordtest: %s %s is outside /api/v9/ and /api/v10/; answered 404", c.Method, c.Path)
-		return notFound()
+		return notFound(), answer
 	}
 	c.Path = c.Path[loc[1]:]
 	c.json = jsonPart(contentType, c.Raw)
 	if len(c.json) > 0 {
 		if err := json.Unmarshal(c.json, &c.Body); err != nil {
 			c.Body = nil
-			return errorResponse(http.StatusBadRequest, 50109, "The request body contains invalid JSON.")
+			return errorResponse(http.StatusBadRequest, 50109, "The request body contains invalid JSON."), answer
 		}
 	}
 
 	if l, ok := s.takeRateLimit(c.Path); ok {
-		return rateLimited(l.retryAfter)
+		return rateLimited(l.retryAfter), answer
+	}
+	if d := s.latencyOf(*c); d > 0 && !s.wait(ctx, d) {
+		if ctx.Err() != nil {
+			return response{}, clientGone
+		}
+		return response{}, closeConn
+	}
+	f, faulty := s.takeFault(*c)
+	if faulty && f.kind != faultLoseResponse {
+		return s.withoutEffect(f)
 	}
 
+	resp := s.handle(c)
+	if faulty {
+		return resp, closeConn
+	}
+	return resp, answer
+}
+
+// handle routes c to the fake endpoint that answers it.
+func (s *Server) handle(c *Call) response {
 	segs := strings.Split(c.Path, "/")
 	for _, rt := range routes {
 		if params, ok := rt.match(c.Method, segs); ok {
