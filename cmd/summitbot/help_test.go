@@ -42,6 +42,11 @@ func TestHelpGolden(t *testing.T) {
 		t.Fatalf("help exited %d", code)
 	}
 	golden(t, "help.golden", out)
+	for _, args := range [][]string{{}, {"--help"}, {"-h"}, {"help", "--help"}, {"help", "help"}} {
+		if code, again, _ := summitbot(t, nil, "", args...); code != 0 || again != out {
+			t.Errorf("summitbot %q: exit %d, not the help:\n%s", args, code, again)
+		}
+	}
 	for _, c := range commands() {
 		if c.run == nil {
 			continue

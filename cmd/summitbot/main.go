@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		args = []string{"version"}
 	}
 	if args[0] == "help" {
-		if len(args) == 1 || args[1] == "help" {
+		if len(args) == 1 || args[1] == "help" || args[1] == "-h" || args[1] == "-help" || args[1] == "--help" {
 			printHelp(stdout)
 			return 0
 		}
