@@ -92,7 +92,7 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 	e := &discordgo.MessageEmbed{
 		Title:  trimText(escapeMarkdown(question), maxEmbedTitle),
 		Color:  colourAnswer,
-		Footer: &discordgo.MessageEmbedFooter{Text: footerText(a, articles)},
+		Footer: &discordgo.MessageEmbedFooter{Text: Footer(a, articles)},
 	}
 	if a.Refused {
 		e.Color = colourRefused
@@ -109,8 +109,9 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 	return message{embeds: []*discordgo.MessageEmbed{e}, components: answerButtons(key, a)}
 }
 
-// footerText says how the answer was written and how many sources agree.
-func footerText(a *retrieval.Answer, articles int) string {
+// Footer says how the answer was written and by how many articles
+// its main (first) sentence is reported.
+func Footer(a *retrieval.Answer, articles int) string {
 	how := "offline extractive"
 	if a.Writer == retrieval.Generated && a.Model != "" {
 		how = "written by " + a.Model
@@ -118,14 +119,25 @@ func footerText(a *retrieval.Answer, articles int) string {
 	if a.Refused {
 		return how + " · no source covers this"
 	}
-	agree := a.Sources
+	n := a.Sources
 	if len(a.Sentences) > 0 {
-		agree = a.Sentences[0].Sources
+		n = a.Sentences[0].Sources
+	}
+	return how + " · " + ReportedBy(n, articles)
+}
+
+// ReportedBy says how many of the articles report something: "reported by
+// 2 of the 5 articles", or without a total (articles 0) "reported by 2
+// articles". The command line uses the same words as the footer.
+func ReportedBy(n, articles int) string {
+	noun := "articles"
+	if n == 1 && articles == 0 {
+		noun = "article"
 	}
 	if articles > 0 {
-		return fmt.Sprintf("%s · %d of %d sources agree", how, agree, articles)
+		return fmt.Sprintf("reported by %d of the %d %s", n, articles, noun)
 	}
-	return fmt.Sprintf("%s · %d sources agree", how, agree)
+	return fmt.Sprintf("reported by %d %s", n, noun)
 }
 
 // sourceFields lists the cited articles, each with its [n] numbers, title,

@@ -129,8 +129,8 @@ func TestAsk(t *testing.T) {
 			t.Errorf("source line %q lacks publisher %q or date %q", line, c.Publisher, c.Date)
 		}
 	}
-	if e.Footer == nil || !regexp.MustCompile(`^offline extractive · \d of 5 sources agree$`).MatchString(e.Footer.Text) {
-		t.Errorf("footer %+v, want \"offline extractive · N of 5 sources agree\"", e.Footer)
+	if e.Footer == nil || !regexp.MustCompile(`^offline extractive · reported by \d of the 5 articles$`).MatchString(e.Footer.Text) {
+		t.Errorf("footer %+v, want \"offline extractive · reported by N of the 5 articles\"", e.Footer)
 	}
 	btn := buttons(t, m.Components)
 	for _, name := range []string{"Show passages", "👍", "👎"} {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 )
@@ -163,6 +164,7 @@ func printAnswer(w io.Writer, a *retrieval.Answer) {
 		fmt.Fprintf(w, "[%d] %s — %s%s\n", c.N, c.Source, c.Title, parenthesised(c.Byline()))
 		fmt.Fprintf(w, "    “%s”\n", c.Text)
 	}
+	fmt.Fprintf(w, "\n%s\n", bot.Footer(a, 0)) // the Discord footer's words
 }
 
 // parenthesised returns " (s)", or "" for an empty s.

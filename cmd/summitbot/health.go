@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,10 +68,13 @@ func (h *healthServer) Close() error {
 }
 
 // runHealthcheck is the container's health check: it asks the running
-// bot's /healthz on health.addr and exits 0 only on 200. The image has no
-// shell or curl, so the binary checks itself.
+// bot's /healthz (or, with --ready, /readyz) on health.addr and exits 0
+// only on 200. The image has no shell or curl, so the binary checks
+// itself; its HEALTHCHECK uses --ready, so that a container which has not
+// built its index or has lost Discord is unhealthy.
 func runHealthcheck(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("healthcheck", e)
+	ready := fs.Bool("ready", false, "ask /readyz (connected to Discord, index built) instead of /healthz (the process runs)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -84,9 +89,13 @@ func runHealthcheck(ctx context.Context, e *env, args []string) error {
 	if cfg.Health.Addr == "" {
 		return errors.New("health.addr is not set (SUMMITBOT_HEALTH_ADDR): there is nothing to check")
 	}
+	path := "/healthz"
+	if *ready {
+		path = "/readyz"
+	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+cfg.Health.Addr+"/healthz", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+dialable(cfg.Health.Addr)+path, nil)
 	if err != nil {
 		return err
 	}
@@ -94,10 +103,27 @@ func runHealthcheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("unhealthy: %w", err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("unhealthy: /healthz answered %s", resp.Status)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("unhealthy: %s answered %s: %s", path, resp.Status, strings.TrimSpace(string(body)))
 	}
 	fmt.Fprintln(e.stdout, "healthy")
 	return nil
+}
+
+// dialable turns a listening address into one to connect to: ":8080" and
+// "0.0.0.0:8080" listen on every interface, and are asked on loopback.
+func dialable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return net.JoinHostPort(host, port)
 }

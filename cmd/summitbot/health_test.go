@@ -5,6 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,7 +40,24 @@ func TestHealthServer(t *testing.T) {
 	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "gateway not connected") {
 		t.Errorf("/readyz while not ready = %d %q", code, body)
 	}
+	// The container's health check asks /readyz: not yet healthy, though
+	// alive. The address comes from the file $SUMMITBOT_CONFIG names, as
+	// in the image.
+	cfg := filepath.Join(t.TempDir(), "summitbot.yaml")
+	if err := os.WriteFile(cfg, []byte("health:\n  addr: "+h.Addr()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fileEnv := map[string]string{"SUMMITBOT_CONFIG": cfg}
+	if code, _, errOut := summitbot(t, fileEnv, "", "healthcheck", "--ready"); code != 1 || !strings.Contains(errOut, "gateway not connected") {
+		t.Errorf("healthcheck --ready while not ready: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := summitbot(t, fileEnv, "", "healthcheck"); code != 0 {
+		t.Errorf("healthcheck (liveness) while not ready: exit %d, %q", code, errOut)
+	}
 	notReady = nil
+	if code, _, errOut := summitbot(t, fileEnv, "", "healthcheck", "--ready"); code != 0 {
+		t.Errorf("healthcheck --ready when ready: exit %d, %q", code, errOut)
+	}
 	if code, _ := get("/readyz"); code != 200 {
 		t.Errorf("/readyz when ready = %d", code)
 	}
@@ -57,5 +76,19 @@ func TestHealthServer(t *testing.T) {
 	}
 	if code, _, errOut := summitbot(t, nil, "", "healthcheck"); code != 1 || !strings.Contains(errOut, "health.addr is not set") {
 		t.Errorf("healthcheck with no address: exit %d, %q", code, errOut)
+	}
+}
+
+func TestDialable(t *testing.T) {
+	for in, want := range map[string]string{
+		":8080":          "127.0.0.1:8080",
+		"0.0.0.0:8080":   "127.0.0.1:8080",
+		"[::]:8080":      "[::1]:8080",
+		"127.0.0.1:9090": "127.0.0.1:9090",
+		"bot:8080":       "bot:8080",
+	} {
+		if got := dialable(in); got != want {
+			t.Errorf("dialable(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -16,6 +16,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 )
 
@@ -33,23 +35,54 @@ type env struct {
 	getenv         func(string) string
 }
 
-// command is one subcommand of summitbot.
+// command is one subcommand of summitbot. help.go prints it.
 type command struct {
-	name    string
-	args    string // the usage line after the name
-	summary string
-	run     func(ctx context.Context, e *env, args []string) error
+	name     string
+	args     []string // usage lines' arguments after [flags], e.g. "QUESTION"
+	summary  string   // one line
+	argsHelp []string // "NAME<TAB>what it is", one per argument
+	examples []string // whole command lines
+	run      func(ctx context.Context, e *env, args []string) error
 }
 
 func commands() []command {
 	return []command{
-		{"ask", "[--json] [--mode hybrid|keyword|vector] QUESTION | -", "answer a question from the articles, with its sources", runAsk},
-		{"sources", "[--json]", "list the articles the bot answers from", runSources},
-		{"serve", "", "run the Discord bot until SIGINT or SIGTERM (token from DISCORD_TOKEN)", runServe},
-		{"index", "", "embed the articles with the configured embedding model and cache the vectors", runIndex},
-		{"eval", "[--json | --markdown] [--verbose] [--write-calibration FILE] [EVALSET.yaml]", "score answers and retrieval on the eval set", runEval},
-		{"healthcheck", "", "exit 0 if the running bot's /healthz answers (the container's health check)", runHealthcheck},
-		{"help", "", "show this help", nil},
+		{name: "ask", args: []string{"QUESTION...", "-"},
+			summary: "answer a question from the articles, with its sources",
+			argsHelp: []string{
+				"QUESTION\tthe question; several words are joined with spaces",
+				"-\tread one question per line from standard input",
+			},
+			examples: []string{`summitbot ask "Where did Putin and Kim meet?"`, `summitbot ask --json - < questions.txt`},
+			run:      runAsk},
+		{name: "sources",
+			summary:  "list the articles the bot answers from",
+			examples: []string{"summitbot sources", "summitbot sources --json"},
+			run:      runSources},
+		{name: "serve",
+			summary:  "run the Discord bot until SIGINT or SIGTERM (token from DISCORD_TOKEN)",
+			examples: []string{"DISCORD_TOKEN=… summitbot serve --config summitbot.yaml"},
+			run:      runServe},
+		{name: "index",
+			summary:  "embed the articles with the configured embedding model and cache the vectors",
+			examples: []string{"summitbot index --config summitbot.yaml"},
+			run:      runIndex},
+		{name: "eval", args: []string{"[EVALSET.yaml]"},
+			summary:  "score answers and retrieval on the eval set",
+			argsHelp: []string{"EVALSET.yaml\tquestions with their expected answers; default: the built-in set"},
+			examples: []string{"summitbot eval", "summitbot eval --markdown --verbose"},
+			run:      runEval},
+		{name: "healthcheck",
+			summary:  "exit 0 if the running bot's health port answers (the container's health check)",
+			examples: []string{"summitbot healthcheck --ready", "summitbot healthcheck --config /etc/summitbot/summitbot.yaml"},
+			run:      runHealthcheck},
+		{name: "version",
+			summary:  "print the version and the commit the binary was built from",
+			examples: []string{"summitbot version"},
+			run:      runVersion},
+		{name: "help", args: []string{"[COMMAND]"},
+			summary:  "show help, or a command's help (the same as COMMAND --help)",
+			examples: []string{"summitbot help ask"}},
 	}
 }
 
@@ -58,61 +91,83 @@ var errUsage = errors.New("usage")
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
 		printHelp(stdout)
 		return 0
 	}
-	for _, c := range commands() {
-		if c.name != args[0] || c.run == nil {
-			continue
-		}
-		err := c.run(ctx, e, args[1:])
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			fmt.Fprintf(stderr, "summitbot %s: %v\nusage: summitbot %s %s\n", c.name, err, c.name, c.args)
-			return 2
-		default:
-			fmt.Fprintf(stderr, "summitbot %s: %v\n", c.name, err)
-			return 1
-		}
+	if args[0] == "-version" || args[0] == "--version" {
+		args = []string{"version"}
 	}
-	fmt.Fprintf(stderr, "summitbot: unknown command %q\n\n", args[0])
-	printHelp(stderr)
-	return 2
+	if args[0] == "help" {
+		if len(args) == 1 || args[1] == "help" || args[1] == "-h" || args[1] == "-help" || args[1] == "--help" {
+			printHelp(stdout)
+			return 0
+		}
+		// A command's help is its own --help.
+		args = []string{args[1], "--help"}
+	}
+	c, ok := lookup(args[0])
+	if !ok {
+		fmt.Fprintf(stderr, "summitbot: unknown command %q\nsee summitbot help\n", args[0])
+		return 2
+	}
+	err := c.run(ctx, e, args[1:])
+	var h *helpRequest
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &h):
+		printCommandHelp(stdout, c, h.fs)
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "summitbot %s: %s\nsee summitbot help %s\n", c.name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "), c.name)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "summitbot %s: %v\n", c.name, err)
+		return 1
+	}
 }
 
-func printHelp(w io.Writer) {
-	fmt.Fprint(w, `summitbot answers questions about the Putin–Kim meeting at Vostochny
-(13 September 2023) only from its news articles, citing every claim.
-
-Usage: summitbot COMMAND [--config FILE] [flags] [arguments]
-
-Commands:
-`)
+// lookup finds the command called name.
+func lookup(name string) (command, bool) {
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
-		if c.args != "" {
-			fmt.Fprintf(w, "           summitbot %s %s\n", c.name, c.args)
+		if c.name == name && c.run != nil {
+			return c, true
 		}
 	}
-	fmt.Fprint(w, `
-Every command takes --config FILE (YAML; see config.example.yaml) and works
-without one. Environment variables (SUMMITBOT_*) override the file.
-`)
+	return command{}, false
 }
 
 // newFlags returns a flag set for a command with the --config flag every
-// command takes.
+// command but version takes. Its default is $SUMMITBOT_CONFIG, so that
+// an image can name a default file which a mounted one replaces, and the
+// health check reads the same file as serve.
 func newFlags(name string, e *env) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet("summitbot "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	cfg := fs.String("config", "", "YAML configuration `file`")
+	fs := newFlagSet(name)
+	cfg := fs.String("config", e.getenv("SUMMITBOT_CONFIG"), "YAML configuration `file` (default: $SUMMITBOT_CONFIG, else none)")
 	return fs, cfg
 }
+
+// newFlagSet returns an empty flag set that prints nothing: parseFlags
+// reports its errors and run prints the command's help.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("summitbot "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// helpRequest is --help (or -h) among a command's flags: run prints the
+// command's help, with the flags of fs.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (*helpRequest) Error() string { return "help requested" }
+
+func (*helpRequest) Unwrap() error { return flag.ErrHelp }
+
+// dashDash finds the "-name" in the flag package's errors, which help
+// and the README spell "--name".
+var dashDash = regexp.MustCompile(`(: |flag |for )-\b`)
 
 // parseFlags parses flags that may stand before or after the positional
 // arguments ("ask --json Q" and "ask Q --json" both work) and returns the
@@ -122,9 +177,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				return nil, &helpRequest{fs}
 			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, fmt.Errorf("%w: %s", errUsage, dashDash.ReplaceAllString(err.Error(), "$1--"))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

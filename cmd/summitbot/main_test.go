@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -51,6 +52,9 @@ func TestAskPrintsAnswerAndSources(t *testing.T) {
 	}
 	if !strings.HasPrefix(sources, "[1] ") || !strings.Contains(sources, "“") {
 		t.Errorf("sources do not start with [1] and a quoted passage:\n%s", sources)
+	}
+	if !regexp.MustCompile(`\n\noffline extractive · reported by \d+ articles?\n$`).MatchString(out) {
+		t.Errorf("no footer line in the Discord footer's words at the end:\n%s", out)
 	}
 }
 

@@ -27,12 +27,13 @@ type engineMetrics struct {
 }
 
 // newRegistry returns a registry with the Go runtime and process
-// collectors.
+// collectors and summitbot_build_info (version.go).
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		readBuildInfo().collector(),
 	)
 	return reg
 }

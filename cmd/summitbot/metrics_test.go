@@ -151,6 +151,11 @@ func TestServeMetrics(t *testing.T) {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
 	addr := m[1]
+	if first, _, _ := strings.Cut(stderr.String(), "\n"); !strings.Contains(first, "summitbot starting") || !strings.Contains(first, "revision=") {
+		t.Errorf("the log's first line does not say which build runs: %q", first)
+	}
+	b := readBuildInfo()
+	waitMetrics(wait, t, addr, fmt.Sprintf(`summitbot_build_info{goversion=%q,revision=%q,version=%q} 1`, b.GoVersion, b.revisionLabel(), b.Version))
 
 	if code, _ := httpGet(t, "http://"+addr+"/healthz"); code != 200 {
 		t.Errorf("/healthz before connecting = %d, want 200", code)

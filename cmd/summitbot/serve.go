@@ -29,6 +29,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return errors.New("no Discord bot token: set DISCORD_TOKEN (or discord.token in the config file)")
 	}
 	log := cfg.newLogger(e.stderr)
+	log.Info("summitbot starting", readBuildInfo().logAttrs()...) // the log's first line says which build runs
 
 	reg := newRegistry()
 	em := newEngineMetrics(reg)
