@@ -50,3 +50,19 @@ func OrNow(t time.Time) time.Time {
 	}
 	return Normalize(t)
 }
+
+// ValidateWrite checks a Write as its method would, for a BatchWriter.
+func ValidateWrite(w Write) error {
+	switch {
+	case w.Answer != nil:
+		return ValidateAnswer(w.Answer)
+	case w.Link != nil:
+		if w.Link.AnswerID == "" || w.Link.MessageID == "" {
+			return fmt.Errorf("link message %q to answer %q: empty id", w.Link.MessageID, w.Link.AnswerID)
+		}
+		return nil
+	case w.Question != nil:
+		return ValidateLoggedQuestion(*w.Question)
+	}
+	return fmt.Errorf("write: nothing to write")
+}

@@ -67,12 +67,36 @@ type pendingLink struct {
 }
 
 type asyncWrite struct {
-	op       string
-	answer   *Answer
-	answerID string // LinkMessage
-	message  string // LinkMessage
-	question LoggedQuestion
-	barrier  chan struct{} // Flush: closed when reached
+	Write
+	barrier chan struct{} // Flush: closed when reached
+}
+
+func (w Write) op() string {
+	switch {
+	case w.Answer != nil:
+		return "save answer"
+	case w.Link != nil:
+		return "link message"
+	}
+	return "log question"
+}
+
+// Write is one write Async queues: exactly one field is set.
+type Write struct {
+	Answer   *Answer
+	Link     *Link
+	Question *LoggedQuestion
+}
+
+// Link is a LinkMessage call.
+type Link struct{ AnswerID, MessageID string }
+
+// BatchWriter is a Store that can apply several writes in one transaction:
+// Async uses it when writes queue up, so that a store whose commits are
+// slow (an fsync each) keeps up. WriteBatch applies all of ws or none, each
+// as its method would.
+type BatchWriter interface {
+	WriteBatch(ctx context.Context, ws []Write) error
 }
 
 var _ Store = (*Async)(nil)
@@ -104,32 +128,82 @@ func NewAsync(s Store, opt AsyncOptions) *Async {
 
 func (a *Async) run() {
 	defer close(a.done)
+	batch := make([]asyncWrite, 0, maxBatch)
 	for w := range a.queue {
+		// Take what else is waiting, up to a barrier, to write it in one
+		// transaction when the store can.
+		batch = append(batch[:0], w)
+	more:
+		for w.barrier == nil && len(batch) < maxBatch {
+			select {
+			case next, ok := <-a.queue:
+				if !ok { // closed: range ends after this batch
+					break more
+				}
+				batch = append(batch, next)
+				if next.barrier != nil {
+					break more
+				}
+			default:
+				break more
+			}
+		}
+		a.writeBatch(batch)
+	}
+}
+
+// maxBatch bounds the writes Async puts in one transaction.
+const maxBatch = 256
+
+func (a *Async) writeBatch(batch []asyncWrite) {
+	var barrier chan struct{}
+	if last := batch[len(batch)-1]; last.barrier != nil {
+		barrier, batch = last.barrier, batch[:len(batch)-1]
+	}
+	if bw, ok := a.inner.(BatchWriter); ok && len(batch) > 1 {
+		ws := make([]Write, len(batch))
+		for i, w := range batch {
+			ws[i] = w.Write
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), a.opt.Timeout)
+		err := bw.WriteBatch(ctx, ws)
+		cancel()
+		if err == nil {
+			for _, w := range batch {
+				a.settle(w)
+			}
+			batch = nil
+		} else {
+			// One bad write must not cost the others: write them one
+			// by one, so that only it fails.
+			a.log.Warn("store batch write failed; writing one by one", "writes", len(batch), "err", err)
+		}
+	}
+	for _, w := range batch {
 		a.write(w)
+	}
+	if barrier != nil {
+		close(barrier)
 	}
 }
 
 func (a *Async) write(w asyncWrite) {
-	if w.barrier != nil {
-		close(w.barrier)
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), a.opt.Timeout)
 	defer cancel()
 	var err error
-	switch w.op {
-	case "save answer":
-		err = a.inner.SaveAnswer(ctx, w.answer)
-	case "link message":
-		err = a.inner.LinkMessage(ctx, w.answerID, w.message)
-	case "log question":
-		err = a.inner.LogQuestion(ctx, w.question)
+	switch {
+	case w.Answer != nil:
+		err = a.inner.SaveAnswer(ctx, w.Answer)
+	case w.Link != nil:
+		err = a.inner.LinkMessage(ctx, w.Link.AnswerID, w.Link.MessageID)
+	case w.Question != nil:
+		err = a.inner.LogQuestion(ctx, *w.Question)
 	}
 	a.settle(w)
 	if err != nil {
-		a.log.Error("store write failed", "op", w.op, "err", err)
+		a.log.Error("store write failed", "op", w.op(), "err", err)
 		if a.opt.Failed != nil {
-			a.opt.Failed(w.op)
+			a.opt.Failed(w.op())
 		}
 	}
 }
@@ -138,18 +212,18 @@ func (a *Async) write(w asyncWrite) {
 func (a *Async) settle(w asyncWrite) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	switch w.op {
-	case "save answer":
-		if p := a.answers[w.answer.ID]; p != nil {
+	switch {
+	case w.Answer != nil:
+		if p := a.answers[w.Answer.ID]; p != nil {
 			if p.n--; p.n == 0 {
-				delete(a.answers, w.answer.ID)
+				delete(a.answers, w.Answer.ID)
 			}
 		}
-		if w.answer.MessageID != "" {
-			a.unlink(w.answer.MessageID)
+		if w.Answer.MessageID != "" {
+			a.unlink(w.Answer.MessageID)
 		}
-	case "link message":
-		a.unlink(w.message)
+	case w.Link != nil:
+		a.unlink(w.Link.MessageID)
 	}
 }
 
@@ -166,7 +240,7 @@ func (a *Async) enqueue(w asyncWrite) error {
 	a.sending.RLock()
 	defer a.sending.RUnlock()
 	if a.closed {
-		return fmt.Errorf("%s: %w", w.op, ErrClosed)
+		return fmt.Errorf("%s: %w", w.op(), ErrClosed)
 	}
 	// Mark it pending before it can be written, so that settle finds it.
 	a.pend(w)
@@ -175,8 +249,8 @@ func (a *Async) enqueue(w asyncWrite) error {
 		return nil
 	default:
 		a.settle(w)
-		a.dropped(w.op)
-		return fmt.Errorf("%s: %w", w.op, ErrQueueFull)
+		a.dropped(w.op())
+		return fmt.Errorf("%s: %w", w.op(), ErrQueueFull)
 	}
 }
 
@@ -192,20 +266,20 @@ func (a *Async) pend(w asyncWrite) {
 		p.answerID = answerID
 		p.n++
 	}
-	switch w.op {
-	case "save answer":
-		p := a.answers[w.answer.ID]
+	switch {
+	case w.Answer != nil:
+		p := a.answers[w.Answer.ID]
 		if p == nil {
 			p = &pendingAnswer{}
-			a.answers[w.answer.ID] = p
+			a.answers[w.Answer.ID] = p
 		}
-		p.a = w.answer
+		p.a = w.Answer
 		p.n++
-		if w.answer.MessageID != "" {
-			link(w.answer.MessageID, w.answer.ID)
+		if w.Answer.MessageID != "" {
+			link(w.Answer.MessageID, w.Answer.ID)
 		}
-	case "link message":
-		link(w.message, w.answerID)
+	case w.Link != nil:
+		link(w.Link.MessageID, w.Link.AnswerID)
 	}
 }
 
@@ -229,7 +303,7 @@ func (a *Async) SaveAnswer(ctx context.Context, ans *Answer) error {
 	}
 	c := cloneAnswer(ans)
 	c.Created = CreatedOrNow(ans) // the time of the reply, not of the write
-	return a.enqueue(asyncWrite{op: "save answer", answer: c})
+	return a.enqueue(asyncWrite{Write: Write{Answer: c}})
 }
 
 // LinkMessage queues the link; ErrQueueFull when it was dropped.
@@ -237,7 +311,7 @@ func (a *Async) LinkMessage(ctx context.Context, answerID, messageID string) err
 	if answerID == "" || messageID == "" {
 		return fmt.Errorf("link message %q to answer %q: empty id", messageID, answerID)
 	}
-	return a.enqueue(asyncWrite{op: "link message", answerID: answerID, message: messageID})
+	return a.enqueue(asyncWrite{Write: Write{Link: &Link{AnswerID: answerID, MessageID: messageID}}})
 }
 
 // LogQuestion queues the entry; ErrQueueFull when it was dropped.
@@ -246,7 +320,7 @@ func (a *Async) LogQuestion(ctx context.Context, q LoggedQuestion) error {
 		return err
 	}
 	q.Time = OrNow(q.Time) // the time of the reply, not of the write
-	return a.enqueue(asyncWrite{op: "log question", question: q})
+	return a.enqueue(asyncWrite{Write: Write{Question: &q}})
 }
 
 // Answer returns a queued answer, or else the store's.

@@ -71,8 +71,18 @@ func waitStarted(t *testing.T, s *slowStore) {
 }
 
 func TestAsyncCloseWritesEverythingAccepted(t *testing.T) {
-	slow := newSlowStore()
-	a := store.NewAsync(slow, store.AsyncOptions{Queue: 200, Logger: testLogger(t)})
+	t.Run("one by one", func(t *testing.T) {
+		slow := newSlowStore()
+		testCloseWrites(t, slow, slow)
+	})
+	t.Run("batched", func(t *testing.T) {
+		bs := &batchStore{slowStore: newSlowStore(), batches: make(chan int, 100)}
+		testCloseWrites(t, bs, bs.slowStore)
+	})
+}
+
+func testCloseWrites(t *testing.T, s store.Store, slow *slowStore) {
+	a := store.NewAsync(s, store.AsyncOptions{Queue: 200, Logger: testLogger(t)})
 	ctx := context.Background()
 	for i := range 100 {
 		if err := a.SaveAnswer(ctx, &store.Answer{ID: fmt.Sprint(i), Question: "q"}); err != nil {
@@ -185,5 +195,100 @@ func TestAsyncReadsSeeQueuedWrites(t *testing.T) {
 	close(slow.gate)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// batchStore is a slowStore that also writes batches, refusing a batch
+// that holds a failing answer.
+type batchStore struct {
+	*slowStore
+	batches chan int
+}
+
+func (s *batchStore) WriteBatch(ctx context.Context, ws []store.Write) error {
+	s.started <- struct{}{}
+	<-s.gate
+	for _, w := range ws {
+		if w.Answer != nil && w.Answer.Question == "fail" {
+			return errors.New("batch refused")
+		}
+	}
+	for _, w := range ws {
+		var err error
+		switch {
+		case w.Answer != nil:
+			err = s.Memory.SaveAnswer(ctx, w.Answer)
+			s.mu.Lock()
+			s.saved = append(s.saved, w.Answer.ID)
+			s.mu.Unlock()
+		case w.Link != nil:
+			err = s.Memory.LinkMessage(ctx, w.Link.AnswerID, w.Link.MessageID)
+		case w.Question != nil:
+			err = s.Memory.LogQuestion(ctx, *w.Question)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	s.batches <- len(ws)
+	return nil
+}
+
+func TestAsyncBatches(t *testing.T) {
+	bs := &batchStore{slowStore: newSlowStore(), batches: make(chan int, 100)}
+	var failed atomic.Int32
+	a := store.NewAsync(bs, store.AsyncOptions{Logger: testLogger(t), Failed: func(string) { failed.Add(1) }})
+	ctx := context.Background()
+	// The first write holds the writer, so the rest queue up behind it.
+	if err := a.SaveAnswer(ctx, &store.Answer{ID: "first", Question: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, bs.slowStore)
+	for i := range 10 {
+		if err := a.SaveAnswer(ctx, &store.Answer{ID: fmt.Sprint(i), Question: "q", MessageID: fmt.Sprint("m", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.LogQuestion(ctx, store.LoggedQuestion{AnswerID: "3", Guild: "g", Question: "q", Reason: store.Refused}); err != nil {
+		t.Fatal(err)
+	}
+	close(bs.gate)
+	if err := a.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := <-bs.batches; n != 11 {
+		t.Errorf("batch of %d writes, want the 11 queued", n)
+	}
+	if got, err := a.AnswerByMessage(ctx, "m7"); err != nil || got.ID != "7" {
+		t.Errorf("AnswerByMessage(m7) after the batch = %v, %v", got, err)
+	}
+	if qs, err := a.Questions(ctx, "g", time.Time{}); err != nil || len(qs) != 1 {
+		t.Errorf("Questions after the batch = %v, %v", qs, err)
+	}
+
+	// A batch that fails is written one by one: only the bad write is lost.
+	for len(bs.started) > 0 {
+		<-bs.started
+	}
+	bs.gate = make(chan struct{})
+	if err := a.SaveAnswer(ctx, &store.Answer{ID: "hold", Question: "q"}); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, bs.slowStore)
+	for i, q := range []string{"q", "fail", "q"} {
+		if err := a.SaveAnswer(ctx, &store.Answer{ID: fmt.Sprint("b", i), Question: q}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(bs.gate)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if failed.Load() != 1 {
+		t.Errorf("%d writes failed, want 1", failed.Load())
+	}
+	saved := fmt.Sprint(bs.savedIDs())
+	if want := "[first 0 1 2 3 4 5 6 7 8 9 hold b0 b2]"; saved != want {
+		t.Errorf("saved %s, want %s", saved, want)
 	}
 }

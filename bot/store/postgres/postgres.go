@@ -47,8 +47,9 @@ type DB struct {
 }
 
 var (
-	_ store.Store    = (*DB)(nil)
-	_ store.Notifier = (*DB)(nil)
+	_ store.Store       = (*DB)(nil)
+	_ store.Notifier    = (*DB)(nil)
+	_ store.BatchWriter = (*DB)(nil)
 )
 
 // migrationLock is the advisory lock key under which migrations run.

@@ -29,11 +29,19 @@ func (db *DB) SaveAnswer(ctx context.Context, a *store.Answer) error {
 }
 
 func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
+	b := &pgx.Batch{}
+	if err := queueAnswer(b, a); err != nil {
+		return err
+	}
+	// A batch runs in one implicit transaction.
+	return db.pool.SendBatch(ctx, b).Close()
+}
+
+func queueAnswer(b *pgx.Batch, a *store.Answer) error {
 	cites, err := json.Marshal(nonNil(a.Citations))
 	if err != nil {
 		return err
 	}
-	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO answers (id, question, text, citations, mode, refused, guild, channel, message_id, created)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (id) DO UPDATE SET question = excluded.question, text = excluded.text,
@@ -44,8 +52,7 @@ func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
 	if a.MessageID != "" {
 		queueLink(b, a.ID, a.MessageID)
 	}
-	// A batch runs in one implicit transaction.
-	return db.pool.SendBatch(ctx, b).Close()
+	return nil
 }
 
 func queueLink(b *pgx.Batch, answerID, messageID string) {
@@ -179,14 +186,50 @@ func (db *DB) LogQuestion(ctx context.Context, q store.LoggedQuestion) error {
 		return err
 	}
 	defer end()
+	b := &pgx.Batch{}
+	queueQuestion(b, q)
+	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("log question for %q: %w", q.Guild, err)
+	}
+	return nil
+}
+
+func queueQuestion(b *pgx.Batch, q store.LoggedQuestion) {
 	var answerID *string
 	if q.AnswerID != "" {
 		answerID = &q.AnswerID
 	}
-	if _, err := db.pool.Exec(ctx, `INSERT INTO question_log (answer_id, guild, channel, question, reason, time)
+	b.Queue(`INSERT INTO question_log (answer_id, guild, channel, question, reason, time)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-		answerID, q.Guild, q.Channel, q.Question, string(q.Reason), store.OrNow(q.Time)); err != nil {
-		return fmt.Errorf("log question for %q: %w", q.Guild, err)
+		answerID, q.Guild, q.Channel, q.Question, string(q.Reason), store.OrNow(q.Time))
+}
+
+// WriteBatch applies ws in one transaction and one round trip: what
+// store.Async does when writes queue up (one commit instead of one each).
+func (db *DB) WriteBatch(ctx context.Context, ws []store.Write) error {
+	end, err := db.begin("write batch")
+	if err != nil {
+		return err
+	}
+	defer end()
+	b := &pgx.Batch{}
+	for _, w := range ws {
+		if err := store.ValidateWrite(w); err != nil {
+			return err
+		}
+		switch {
+		case w.Answer != nil:
+			if err := queueAnswer(b, w.Answer); err != nil {
+				return fmt.Errorf("write batch: answer %q: %w", w.Answer.ID, err)
+			}
+		case w.Link != nil:
+			queueLink(b, w.Link.AnswerID, w.Link.MessageID)
+		case w.Question != nil:
+			queueQuestion(b, *w.Question)
+		}
+	}
+	if err := db.pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("write batch of %d: %w", len(ws), err)
 	}
 	return nil
 }

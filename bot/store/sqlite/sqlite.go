@@ -39,7 +39,10 @@ type DB struct {
 	closed atomic.Bool
 }
 
-var _ store.Store = (*DB)(nil)
+var (
+	_ store.Store       = (*DB)(nil)
+	_ store.BatchWriter = (*DB)(nil)
+)
 
 // pragmas apply to every connection. WAL lets readers run beside the
 // writer; synchronous=NORMAL is WAL's usual pairing (a power cut may lose

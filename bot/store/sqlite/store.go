@@ -30,16 +30,14 @@ func (db *DB) SaveAnswer(ctx context.Context, a *store.Answer) error {
 }
 
 func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return saveAnswer(ctx, tx, a) })
+}
+
+func saveAnswer(ctx context.Context, tx *sql.Tx, a *store.Answer) error {
 	cites, err := json.Marshal(nonNil(a.Citations))
 	if err != nil {
 		return err
 	}
-	created := micros(store.CreatedOrNow(a))
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO answers
 		(id, question, text, citations, mode, refused, guild, channel, message_id, created)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -47,15 +45,14 @@ func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
 			citations = excluded.citations, mode = excluded.mode, refused = excluded.refused,
 			guild = excluded.guild, channel = excluded.channel, message_id = excluded.message_id,
 			created = excluded.created`,
-		a.ID, a.Question, a.Text, string(cites), a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID, created); err != nil {
+		a.ID, a.Question, a.Text, string(cites), a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID,
+		micros(store.CreatedOrNow(a))); err != nil {
 		return err
 	}
 	if a.MessageID != "" {
-		if err := link(ctx, tx, a.ID, a.MessageID); err != nil {
-			return err
-		}
+		return link(ctx, tx, a.ID, a.MessageID)
 	}
-	return tx.Commit()
+	return nil
 }
 
 func nonNil[T any](s []T) []T {
@@ -190,14 +187,55 @@ func (db *DB) LogQuestion(ctx context.Context, q store.LoggedQuestion) error {
 	if err := db.check("log question"); err != nil {
 		return err
 	}
+	if err := logQuestion(ctx, db.write, q); err != nil {
+		return fmt.Errorf("log question for %q: %w", q.Guild, err)
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func logQuestion(ctx context.Context, db execer, q store.LoggedQuestion) error {
 	var answerID sql.NullString
 	if q.AnswerID != "" {
 		answerID = sql.NullString{String: q.AnswerID, Valid: true}
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO question_log (answer_id, guild, channel, question, reason, time)
+	_, err := db.ExecContext(ctx, `INSERT INTO question_log (answer_id, guild, channel, question, reason, time)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		answerID, q.Guild, q.Channel, q.Question, string(q.Reason), micros(store.OrNow(q.Time))); err != nil {
-		return fmt.Errorf("log question for %q: %w", q.Guild, err)
+		answerID, q.Guild, q.Channel, q.Question, string(q.Reason), micros(store.OrNow(q.Time)))
+	return err
+}
+
+// WriteBatch applies ws in one transaction: what store.Async does when
+// writes queue up (one commit instead of one each).
+func (db *DB) WriteBatch(ctx context.Context, ws []store.Write) error {
+	if err := db.check("write batch"); err != nil {
+		return err
+	}
+	if err := validate(ws); err != nil {
+		return err
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, w := range ws {
+			var err error
+			switch {
+			case w.Answer != nil:
+				err = saveAnswer(ctx, tx, w.Answer)
+			case w.Link != nil:
+				err = link(ctx, tx, w.Link.AnswerID, w.Link.MessageID)
+			case w.Question != nil:
+				err = logQuestion(ctx, tx, *w.Question)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("write batch of %d: %w", len(ws), err)
 	}
 	return nil
 }
@@ -320,4 +358,13 @@ func (db *DB) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
 		return 0, fmt.Errorf("purge before %v: %w", cutoff, err)
 	}
 	return n, nil
+}
+
+func validate(ws []store.Write) error {
+	for _, w := range ws {
+		if err := store.ValidateWrite(w); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Purge", testPurge},
 		{"Concurrent", testConcurrent},
 		{"Notifier", testNotifier},
+		{"BatchWriter", testBatchWriter},
 		{"Closed", testClosed},
 	}
 	for _, tt := range tests {
@@ -542,4 +543,39 @@ func testClosed(t *testing.T, s store.Store) {
 	_, err = s.Settings(c, "g")
 	check("Settings", err)
 	check("Close", s.Close())
+}
+
+func testBatchWriter(t *testing.T, s store.Store) {
+	bw, ok := s.(store.BatchWriter)
+	if !ok {
+		t.Skipf("%T is not a store.BatchWriter", s)
+	}
+	c := ctx(t)
+	q := store.LoggedQuestion{AnswerID: "a1", Guild: "g1", Question: "q", Reason: store.Refused, Time: base}
+	ws := []store.Write{
+		{Link: &store.Link{AnswerID: "a1", MessageID: "ask-1"}},
+		{Answer: sample("a1")},
+		{Answer: sample("a2")},
+		{Question: &q},
+		{Question: &q}, // once per answer and reason, as LogQuestion
+	}
+	if err := bw.WriteBatch(c, ws); err != nil {
+		t.Fatalf("WriteBatch: %v", err)
+	}
+	for msg, want := range map[string]string{"ask-1": "a1", "m-a1": "a1", "m-a2": "a2"} {
+		if a, err := s.AnswerByMessage(c, msg); err != nil || a.ID != want {
+			t.Errorf("AnswerByMessage(%q) after WriteBatch = %v, %v; want %s", msg, a, err, want)
+		}
+	}
+	if qs, err := s.Questions(c, "g1", time.Time{}); err != nil || len(qs) != 1 {
+		t.Errorf("Questions after WriteBatch = %+v, %v; want one", qs, err)
+	}
+	// All or nothing.
+	bad := []store.Write{{Answer: sample("a3")}, {Answer: &store.Answer{}}}
+	if err := bw.WriteBatch(c, bad); err == nil {
+		t.Error("WriteBatch with an invalid write succeeded")
+	}
+	if _, err := s.Answer(c, "a3"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Answer(a3) after a failed batch: %v, want ErrNotFound", err)
+	}
 }
