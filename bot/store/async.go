@@ -32,8 +32,9 @@ type AsyncOptions struct {
 // Async is a Store that puts the writes made while replying — SaveAnswer,
 // LinkMessage, LogQuestion — on a bounded queue written by one goroutine in
 // order, so that a slow or failing store never delays a reply. A failed
-// write is logged and counted, never retried. Everything else goes straight
-// to the store underneath.
+// write is logged and counted, never retried (a failed batch is tried
+// again one write at a time). Everything else goes straight to the store
+// underneath; Unwrap reaches it, e.g. for its Notifier.
 //
 // Reads see queued writes: Answer and AnswerByMessage look at the queue
 // first, and Questions and Purge wait for the queue to be written up to
@@ -242,21 +243,22 @@ func (a *Async) enqueue(w asyncWrite) error {
 	if a.closed {
 		return fmt.Errorf("%s: %w", w.op(), ErrClosed)
 	}
-	// Mark it pending before it can be written, so that settle finds it.
-	a.pend(w)
+	// Under mu, so that the writer cannot settle w before it is pending.
+	a.mu.Lock()
 	select {
 	case a.queue <- w:
+		a.pend(w)
+		a.mu.Unlock()
 		return nil
 	default:
-		a.settle(w)
+		a.mu.Unlock()
 		a.dropped(w.op())
 		return fmt.Errorf("%s: %w", w.op(), ErrQueueFull)
 	}
 }
 
+// pend records w as queued; a.mu is held.
 func (a *Async) pend(w asyncWrite) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	link := func(message, answerID string) {
 		p := a.messages[message]
 		if p == nil {
@@ -359,6 +361,9 @@ func (a *Async) answersPending() bool {
 	defer a.mu.Unlock()
 	return len(a.answers) > 0
 }
+
+// Unwrap returns the store underneath.
+func (a *Async) Unwrap() Store { return a.inner }
 
 // Flush waits until every write queued before it has been written (or has
 // failed), or ctx is done.

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,4 +161,33 @@ func TestMigrations(t *testing.T) {
 
 func openAt(dir string) (store.Store, error) {
 	return sqlite.Open(context.Background(), filepath.Join(dir, "summitbot.db"))
+}
+
+// Shutting down with 100 answers queued: all 100 are in the file after.
+func TestAsyncCloseKeepsQueuedAnswers(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "summitbot.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := store.NewAsync(db, store.AsyncOptions{})
+	for i := range 100 {
+		if err := a.SaveAnswer(ctx, &store.Answer{ID: fmt.Sprint("a", i), Question: "q", MessageID: fmt.Sprint("m", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for i := range 100 {
+		if _, err := db.AnswerByMessage(ctx, fmt.Sprint("m", i)); err != nil {
+			t.Errorf("answer %d after Close and reopen: %v", i, err)
+		}
+	}
 }
