@@ -58,7 +58,13 @@ func Start(t testing.TB, settings ...string) *Server {
 	if err != nil {
 		unavailable(t, err)
 	}
-	dir, err := os.MkdirTemp("", "summitbot-pg-")
+	// Under /tmp rather than $TMPDIR: the socket's path must stay under
+	// ~100 bytes, and the postgres user must be able to reach it.
+	parent := "/tmp"
+	if fi, err := os.Stat(parent); err != nil || !fi.IsDir() {
+		parent = ""
+	}
+	dir, err := os.MkdirTemp(parent, "summitbot-pg-")
 	if err != nil {
 		t.Fatal(err)
 	}
