@@ -392,9 +392,14 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 			t.Errorf("%s: %d, want at least %d", what, got, want)
 		}
 	}
-	atLeast("answerable questions", answerable, 55)
-	atLeast("unanswerable questions", unanswerable, 15)
-	atLeast("near-miss questions", kindCount[corpus.TagNearMiss], 6)
+	atLeast("answerable questions", answerable, 150)
+	atLeast("unanswerable questions", unanswerable, 90)
+	atLeast("general questions", kindCount[corpus.TagGeneral], 30)
+	atLeast("other-event questions", kindCount[corpus.TagOtherEvent], 20)
+	atLeast("near-miss questions", kindCount[corpus.TagNearMiss], 25)
+	atLeast("manipulation questions", kindCount[corpus.TagManipulation], 10)
+	atLeast("chat messages", kindCount[corpus.TagChat], 10)
+	atLeast("questions with a speaker", speakers, 12)
 	atLeast("several questions", tagCount["several"], 8)
 	atLeast("paraphrase questions", tagCount["paraphrase"], 8)
 	atLeast("number questions", tagCount["number"], 8)
