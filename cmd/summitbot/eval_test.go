@@ -39,3 +39,18 @@ func TestEvalNewMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestOfflineEmbedders checks that retrieval.embedder takes sif and fused
+// and that an index is built with them, fitted to the corpus.
+func TestOfflineEmbedders(t *testing.T) {
+	for _, emb := range []string{"sif", "fused"} {
+		code, out, errOut := summitbot(t, map[string]string{"SUMMITBOT_RETRIEVAL_EMBEDDER": emb}, "", "ask", "--json", "How long did the handshake last?")
+		if code != 0 || !strings.Contains(out, "40 seconds") {
+			t.Errorf("%s: ask exited %d: %s\n%s", emb, code, out, errOut)
+		}
+	}
+	code, _, errOut := summitbot(t, map[string]string{"SUMMITBOT_RETRIEVAL_EMBEDDER": "glove"}, "", "ask", "hi")
+	if code == 0 || !strings.Contains(errOut, `"glove" is not local, sif, fused or openai`) {
+		t.Errorf("embedder glove: exit %d, %s", code, errOut)
+	}
+}
