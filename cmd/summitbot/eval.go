@@ -23,6 +23,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
 	verbose := fs.Bool("verbose", false, "also list what the hybrid mode got wrong: answers, lead sentences, speakers, refusals by tag, chat")
 	writeCal := fs.String("write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
+	embedders := fs.String("embedders", "", "compare embedders instead: a comma `list` of retrieval.embedder values, or all (local,sif,fused), each calibrated for itself, in vector and hybrid mode")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -37,6 +38,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	cfg, err := LoadConfig(*cfgPath, e.getenv)
 	if err != nil {
 		return err
+	}
+	if *embedders != "" {
+		return compareEmbedders(ctx, e, cfg, set, *embedders, *asJSON, *markdown)
 	}
 	// Each mode is measured on an engine of its own, built as every command
 	// builds it, in that mode and with the threshold being measured.

@@ -54,3 +54,18 @@ func TestOfflineEmbedders(t *testing.T) {
 		t.Errorf("embedder glove: exit %d, %s", code, errOut)
 	}
 }
+
+func TestEvalEmbedders(t *testing.T) {
+	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown")
+	if code != 0 {
+		t.Fatalf("eval --embedders exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{"| local | hybrid |", "| sif | vector |", "| sif | hybrid |", "lead accuracy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval --embedders output has no %q:\n%s", want, out)
+		}
+	}
+	if code, _, errOut := summitbot(t, nil, "", "eval", "--embedders", "glove"); code == 0 || !strings.Contains(errOut, `"glove"`) {
+		t.Errorf("--embedders glove: exit %d, %s", code, errOut)
+	}
+}
