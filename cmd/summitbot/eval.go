@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,8 +21,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("eval", e)
 	asJSON := fs.Bool("json", false, "print the reports as JSON")
 	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
-	verbose := fs.Bool("verbose", false, "also list every question the hybrid mode got wrong")
+	verbose := fs.Bool("verbose", false, "also list what the hybrid mode got wrong: answers, lead sentences, speakers, refusals by tag, chat")
 	writeCal := fs.String("write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
+	embedders := fs.String("embedders", "", "compare embedders instead: a comma `list` of retrieval.embedder values, or all (local,sif,fused), each calibrated for itself, in vector and hybrid mode")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -36,6 +38,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	cfg, err := LoadConfig(*cfgPath, e.getenv)
 	if err != nil {
 		return err
+	}
+	if *embedders != "" {
+		return compareEmbedders(ctx, e, cfg, set, *embedders, *asJSON, *markdown)
 	}
 	// Each mode is measured on an engine of its own, built as every command
 	// builds it, in that mode and with the threshold being measured.
@@ -77,18 +82,55 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	if *verbose {
 		for _, r := range reports {
-			if r.Mode != retrieval.Hybrid {
-				continue
-			}
-			fmt.Fprintln(e.stdout, "\nhybrid, questions not right:")
-			for _, q := range r.Questions {
-				if !q.Correct || q.BadCitesN > 0 {
-					fmt.Fprintf(e.stdout, "- %s (rank %d, evidence %.3f, refused %v): %.160q\n", q.ID, q.Rank, q.Evidence, q.Refused, q.Answer)
-				}
+			if r.Mode == retrieval.Hybrid {
+				printMisses(e.stdout, r)
 			}
 		}
 	}
 	return nil
+}
+
+// printMisses lists what a mode got wrong: answerable questions answered
+// wrong or refused, answers whose lead sentence misses the gold answer or
+// the speaker, unanswerable questions answered (by tag), chat messages not
+// answered in chat mode, and answers with an invalid citation.
+func printMisses(w io.Writer, r eval.ModeReport) {
+	section := func(title string, keep func(q eval.QuestionScore) bool) {
+		first := true
+		for _, q := range r.Questions {
+			if !keep(q) {
+				continue
+			}
+			if first {
+				fmt.Fprintf(w, "\n%s, %s:\n", r.Mode, title)
+				first = false
+			}
+			fmt.Fprintf(w, "- %s (rank %d, evidence %.3f, refused %v): %.160q\n", q.ID, q.Rank, q.Evidence, q.Refused, q.Answer)
+		}
+	}
+	section("answerable questions not answered right", func(q eval.QuestionScore) bool {
+		return q.Kind == "answerable" && !q.Correct
+	})
+	section("answers right whose lead sentence misses the answer", func(q eval.QuestionScore) bool {
+		return q.Kind == "answerable" && q.Correct && !q.LeadCorrect
+	})
+	section("answers whose lead sentence is not attributed to the speaker", func(q eval.QuestionScore) bool {
+		return q.Speaker != "" && !q.Refused && !q.SpeakerCorrect
+	})
+	tags := append(slices.Clone(corpus.RefusalTags), "")
+	for _, tag := range tags {
+		name := tag
+		if name == "" {
+			name = "untagged"
+		}
+		section("unanswerable ("+name+") questions answered", func(q eval.QuestionScore) bool {
+			return q.Kind == "unanswerable" && q.Tag == tag && !q.Correct
+		})
+	}
+	section("chat messages not answered in chat mode", func(q eval.QuestionScore) bool {
+		return q.Kind == "chat" && !q.Correct
+	})
+	section("answers with invalid citations", func(q eval.QuestionScore) bool { return q.BadCitesN > 0 })
 }
 
 func loadEvalSet(pos []string) (*corpus.EvalSet, error) {
@@ -125,16 +167,35 @@ func reportRows(rs []eval.ModeReport) [][]string {
 		return func(r eval.ModeReport) string { return fmt.Sprintf("%.2f ms", float64(f(r))/1e6) }
 	}
 	row("metric", func(r eval.ModeReport) string { return string(r.Mode) })
-	row("questions (answerable/unanswerable)", func(r eval.ModeReport) string {
-		return fmt.Sprintf("%d/%d", r.Answerable, r.Unanswerable)
+	row("questions (answerable/unanswerable/chat)", func(r eval.ModeReport) string {
+		return fmt.Sprintf("%d/%d/%d", r.Answerable, r.Unanswerable, r.Chat)
 	})
 	row("recall@1", ratio(func(r eval.ModeReport) float64 { return r.RecallAt1 }))
 	row("recall@5", ratio(func(r eval.ModeReport) float64 { return r.RecallAt5 }))
 	row("MRR", ratio(func(r eval.ModeReport) float64 { return r.MRR }))
 	row("answer accuracy", ratio(func(r eval.ModeReport) float64 { return r.AnswerAccuracy }))
+	row("lead-sentence accuracy", ratio(func(r eval.ModeReport) float64 { return r.LeadAccuracy }))
+	if len(rs) > 0 {
+		row(fmt.Sprintf("speaker accuracy (%d questions)", rs[0].Speakers), ratio(func(r eval.ModeReport) float64 { return r.SpeakerAccuracy }))
+	}
 	row("citation validity", ratio(func(r eval.ModeReport) float64 { return r.CitationValidity }))
 	row("refusal accuracy", ratio(func(r eval.ModeReport) float64 { return r.RefusalAccuracy }))
+	if len(rs) > 0 {
+		for i, t := range rs[0].RefusalByTag {
+			name := t.Tag
+			if name == "" {
+				name = "untagged"
+			}
+			row(fmt.Sprintf("refusal accuracy: %s (%d)", name, t.Questions), func(r eval.ModeReport) string {
+				if i >= len(r.RefusalByTag) {
+					return "-"
+				}
+				return fmt.Sprintf("%.3f", r.RefusalByTag[i].Accuracy)
+			})
+		}
+	}
 	row("false refusal rate", ratio(func(r eval.ModeReport) float64 { return r.FalseRefusals }))
+	row("chat handled", func(r eval.ModeReport) string { return fmt.Sprintf("%d/%d", r.ChatHandled, r.Chat) })
 	row("refusal threshold", ratio(func(r eval.ModeReport) float64 { return r.Threshold }))
 	row("p50 per question", ms(func(r eval.ModeReport) time.Duration { return r.P50 }))
 	row("p95 per question", ms(func(r eval.ModeReport) time.Duration { return r.P95 }))

@@ -28,7 +28,7 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.Retrieval.Embedder != "openai" {
-		fmt.Fprintln(e.stdout, "retrieval.embedder is local: its vectors are computed at start-up in a fraction of a second; there is nothing to cache.")
+		fmt.Fprintln(e.stdout, "retrieval.embedder is "+cfg.Retrieval.Embedder+", an offline embedder: its vectors are computed at start-up in a fraction of a second; there is nothing to cache.")
 		return nil
 	}
 	p := newProgress(e.stderr)

@@ -115,7 +115,7 @@ func (c *Config) validateModel() []error {
 		errs = append(errs, errors.New("llm: max_tokens must be 0 or more, passages from 1 to 20, breaker_failures at least 1, breaker_cooldown above 0"))
 	}
 	switch c.Retrieval.Embedder {
-	case "local":
+	case "local", "sif", "fused":
 	case "openai":
 		if err := checkURL(c.Embedding.BaseURL); err != nil {
 			errs = append(errs, fmt.Errorf("embedding.base_url (needed with retrieval.embedder openai): %w", err))
@@ -124,7 +124,7 @@ func (c *Config) validateModel() []error {
 			errs = append(errs, errors.New("embedding.model: needed with retrieval.embedder openai"))
 		}
 	default:
-		errs = append(errs, fmt.Errorf("retrieval.embedder: %q is not local or openai", c.Retrieval.Embedder))
+		errs = append(errs, fmt.Errorf("retrieval.embedder: %q is not local, sif, fused or openai", c.Retrieval.Embedder))
 	}
 	if e := c.Embedding; e.BatchSize < 1 || e.BatchSize > 2048 || e.Dimensions < 0 || e.Timeout <= 0 {
 		errs = append(errs, errors.New("embedding: batch_size from 1 to 2048, dimensions 0 or more, timeout above 0"))
@@ -167,12 +167,22 @@ func newGenerate(cfg Config, getenv func(string) string, log *slog.Logger) *qa.G
 	}
 }
 
-// newEmbedder returns the configured embedder: the offline one, or an
+// newEmbedder returns the configured embedder: an offline one (local:
+// hashed features; sif: GloVe averages fitted to the corpus; fused: both,
+// their similarities summed half and half), or an
 // OpenAI-compatible model behind the vector cache file, which it also
 // returns (nil for the offline one).
 // m, when not nil, counts the requests that reach the embedder itself.
 func newEmbedder(cfg Config, getenv func(string) string, log *slog.Logger, m *engineMetrics) (retrieval.Embedder, *search.CachedEmbedder, error) {
-	if cfg.Retrieval.Embedder != "openai" {
+	switch cfg.Retrieval.Embedder {
+	case "sif":
+		// Fitted to the corpus by every index build (search.CorpusFitter),
+		// so it is not wrapped: a wrapper would hide Fit.
+		return search.NewSIFEmbedder(), nil, nil
+	case "fused":
+		return search.NewFusedEmbedder(search.NewLocalEmbedder(cfg.Retrieval.Dimensions), search.NewSIFEmbedder(), search.DefaultFusedWeight), nil, nil
+	case "openai":
+	default:
 		return m.embedder(search.NewLocalEmbedder(cfg.Retrieval.Dimensions)), nil, nil
 	}
 	em := cfg.Embedding

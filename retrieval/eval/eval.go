@@ -19,6 +19,7 @@ type ModeReport struct {
 
 	Answerable   int `json:"answerable"`
 	Unanswerable int `json:"unanswerable"`
+	Chat         int `json:"chat"` // small-talk messages (tag chat)
 
 	// Retrieval, over answerable questions: a hit is a passage from one of
 	// the question's gold articles.
@@ -29,6 +30,17 @@ type ModeReport struct {
 	// AnswerAccuracy is the share of answerable questions whose answer
 	// contains a gold alias that one of its cited passages contains too.
 	AnswerAccuracy float64 `json:"answer_accuracy"`
+	// LeadAccuracy is the share of answerable questions whose answer's
+	// first sentence contains a gold alias (folded as for AnswerAccuracy):
+	// the answer comes first, not after a sentence of context.
+	LeadAccuracy float64 `json:"lead_accuracy"`
+	// SpeakerAccuracy is the share of the Speakers questions with a speaker
+	// ("what did Putin say …") whose lead sentence is attributed to that
+	// speaker: it names them (their name, a word of three letters or more
+	// of it, or a form of its alias group) and has a speech verb ("said",
+	// "told", "warned", …); see Attributed.
+	SpeakerAccuracy float64 `json:"speaker_accuracy"`
+	Speakers        int     `json:"speakers"`
 	// CitationValidity is the share of citations that quote their article
 	// exactly and contain the sentence they are cited for.
 	CitationValidity float64 `json:"citation_validity"`
@@ -37,6 +49,12 @@ type ModeReport struct {
 	// FalseRefusals the share of answerable ones refused.
 	RefusalAccuracy float64 `json:"refusal_accuracy"`
 	FalseRefusals   float64 `json:"false_refusals"`
+	// RefusalByTag is the refusal accuracy of each kind of unanswerable
+	// question, in corpus.RefusalTags order ("" for untagged ones, last).
+	RefusalByTag []TagRefusal `json:"refusal_by_tag"`
+	// ChatHandled counts the chat messages answered in chat mode: Writer
+	// "chat", not refused, no citation.
+	ChatHandled int `json:"chat_handled"`
 
 	P50 time.Duration `json:"p50_ns"`
 	P95 time.Duration `json:"p95_ns"`
@@ -46,15 +64,32 @@ type ModeReport struct {
 	Questions    []QuestionScore `json:"questions,omitempty"`
 }
 
+// TagRefusal is how the unanswerable questions of one tag were refused.
+type TagRefusal struct {
+	Tag       string  `json:"tag"`
+	Questions int     `json:"questions"`
+	Refused   int     `json:"refused"`
+	Accuracy  float64 `json:"accuracy"`
+}
+
 // QuestionScore is one question's outcome, for finding what went wrong.
 type QuestionScore struct {
-	ID        string  `json:"id"`
-	Rank      int     `json:"rank"` // of the first gold passage; 0 when none in the top passages
-	Refused   bool    `json:"refused"`
-	Correct   bool    `json:"correct"` // answered right, or rightly refused
-	Evidence  float64 `json:"evidence"`
-	Answer    string  `json:"answer"`
-	BadCitesN int     `json:"bad_citations,omitempty"`
+	ID      string `json:"id"`
+	Kind    string `json:"kind"`          // answerable, unanswerable or chat
+	Tag     string `json:"tag,omitempty"` // the eval set's tag
+	Rank    int    `json:"rank"`          // of the first gold passage; 0 when none in the top passages
+	Refused bool   `json:"refused"`
+	Correct bool   `json:"correct"` // answered right, rightly refused, or chatted
+	// Lead is the answer's first sentence; LeadCorrect that it holds a gold
+	// alias. Speaker is the question's speaker, SpeakerCorrect that Lead is
+	// attributed to them.
+	Lead           string  `json:"lead,omitempty"`
+	LeadCorrect    bool    `json:"lead_correct,omitempty"`
+	Speaker        string  `json:"speaker,omitempty"`
+	SpeakerCorrect bool    `json:"speaker_correct,omitempty"`
+	Evidence       float64 `json:"evidence"`
+	Answer         string  `json:"answer"`
+	BadCitesN      int     `json:"bad_citations,omitempty"`
 }
 
 // Subject is what is evaluated: any answerer, with the ranked passages it
@@ -93,9 +128,11 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 		return r, fmt.Errorf("eval %s: %w", mode, err)
 	}
 	defer func() { err = errors.Join(err, release()) }()
+	aliases := aliasGroups()
 	var times []time.Duration
-	var hits1, hits5, answered, correct, refusedRight, falseRefused, validCites int
+	var hits1, hits5, correct, leads, speakersRight, refusedRight, falseRefused, validCites int
 	var rr float64
+	byTag := make(map[string]*TagRefusal)
 	for _, q := range set.Questions {
 		start := time.Now()
 		a, err := ans.Answer(ctx, retrieval.Question{Text: q.Question}, nil)
@@ -103,23 +140,45 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 			return r, fmt.Errorf("eval %s: question %s: %w", mode, q.ID, err)
 		}
 		times = append(times, time.Since(start))
-		r.Observations = append(r.Observations, Observation{Evidence: a.Evidence, Answerable: !q.Unanswerable})
-		qs := QuestionScore{ID: q.ID, Refused: a.Refused, Evidence: a.Evidence, Answer: a.Answer}
+		qs := QuestionScore{ID: q.ID, Tag: q.Tag, Refused: a.Refused, Evidence: a.Evidence, Answer: a.Answer}
 
 		bad := invalidCitations(ans, a)
 		qs.BadCitesN = bad
 		r.Citations += len(a.Citations)
 		validCites += len(a.Citations) - bad
 
-		if q.Unanswerable {
+		switch {
+		case q.IsChat():
+			// Small talk is neither answerable nor unanswerable: it is not
+			// scored as either, nor seen by calibration.
+			qs.Kind = "chat"
+			r.Chat++
+			if ChatHandled(a) {
+				r.ChatHandled++
+				qs.Correct = true
+			}
+			r.Questions = append(r.Questions, qs)
+			continue
+		case q.Unanswerable:
+			qs.Kind = "unanswerable"
+			r.Observations = append(r.Observations, Observation{Evidence: a.Evidence})
 			r.Unanswerable++
+			t := byTag[q.Tag]
+			if t == nil {
+				t = &TagRefusal{Tag: q.Tag}
+				byTag[q.Tag] = t
+			}
+			t.Questions++
 			if a.Refused {
 				refusedRight++
+				t.Refused++
 				qs.Correct = true
 			}
 			r.Questions = append(r.Questions, qs)
 			continue
 		}
+		qs.Kind = "answerable"
+		r.Observations = append(r.Observations, Observation{Evidence: a.Evidence, Answerable: true})
 		r.Answerable++
 		passages, err := ans.Retrieve(ctx, retrieval.Question{Text: q.Question})
 		if err != nil {
@@ -140,14 +199,27 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 		if qs.Rank > 0 {
 			rr += 1 / float64(qs.Rank)
 		}
+		if q.Speaker != "" {
+			r.Speakers++
+			qs.Speaker = q.Speaker
+		}
 		if a.Refused {
 			falseRefused++
-		} else {
-			answered++
-			if answerContainsGold(a, q.Answers) {
-				correct++
-				qs.Correct = true
-			}
+			r.Questions = append(r.Questions, qs)
+			continue
+		}
+		if answerContainsGold(a, q.Answers) {
+			correct++
+			qs.Correct = true
+		}
+		qs.Lead = LeadSentence(a)
+		if containsAlias(qs.Lead, q.Answers) {
+			leads++
+			qs.LeadCorrect = true
+		}
+		if q.Speaker != "" && Attributed(qs.Lead, q.Speaker, aliases) {
+			speakersRight++
+			qs.SpeakerCorrect = true
 		}
 		r.Questions = append(r.Questions, qs)
 	}
@@ -156,10 +228,27 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 		r.RecallAt5 = float64(hits5) / n
 		r.MRR = rr / n
 		r.AnswerAccuracy = float64(correct) / n
+		r.LeadAccuracy = float64(leads) / n
 		r.FalseRefusals = float64(falseRefused) / n
+	}
+	if r.Speakers > 0 {
+		r.SpeakerAccuracy = float64(speakersRight) / float64(r.Speakers)
 	}
 	if r.Unanswerable > 0 {
 		r.RefusalAccuracy = float64(refusedRight) / float64(r.Unanswerable)
+	}
+	for _, tag := range append(slices.Clone(corpus.RefusalTags), "") {
+		t := byTag[tag]
+		if t == nil {
+			if tag == "" {
+				continue // untagged questions get a row only when there are some
+			}
+			t = &TagRefusal{Tag: tag}
+		}
+		if t.Questions > 0 {
+			t.Accuracy = float64(t.Refused) / float64(t.Questions)
+		}
+		r.RefusalByTag = append(r.RefusalByTag, *t)
 	}
 	r.CitationValidity = 1
 	if r.Citations > 0 {
@@ -167,6 +256,44 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 	}
 	r.P50, r.P95 = percentile(times, 50), percentile(times, 95)
 	return r, nil
+}
+
+// chatWriter is the Writer of a small-talk reply (retrieval.Chat, once the
+// pipeline has it).
+const chatWriter = "chat"
+
+// ChatHandled reports whether a is a reply in chat mode: written by the
+// chat writer, not a refusal, and citing nothing.
+func ChatHandled(a *retrieval.Answer) bool {
+	return string(a.Writer) == chatWriter && !a.Refused && len(a.Citations) == 0
+}
+
+// LeadSentence returns the first sentence of an answer: its first
+// Sentence, or, for an answer without them, its text up to the first full
+// stop, question or exclamation mark followed by a space.
+func LeadSentence(a *retrieval.Answer) string {
+	if len(a.Sentences) > 0 {
+		return a.Sentences[0].Text
+	}
+	text := strings.TrimSpace(a.Answer)
+	if i := leadEndRE.FindStringIndex(text); i != nil {
+		return strings.TrimSpace(text[:i[1]])
+	}
+	return text
+}
+
+var leadEndRE = regexp.MustCompile(`[.!?]["”’']?\s`)
+
+// containsAlias reports whether text contains one of aliases, folded as
+// for answer accuracy.
+func containsAlias(text string, aliases []string) bool {
+	t := foldForMatch(text)
+	for _, al := range aliases {
+		if al := foldForMatch(al); al != "" && strings.Contains(t, al) {
+			return true
+		}
+	}
+	return false
 }
 
 // answerContainsGold reports whether the answer text contains a gold alias

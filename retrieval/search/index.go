@@ -98,6 +98,13 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, e retrieval.Embedder, opts 
 			ix.everywhere[w] = true
 		}
 	}
+	if f, ok := e.(CorpusFitter); ok {
+		fitted, err := f.Fit(ctx, fitSentences(c, aliases, ix.articles))
+		if err != nil {
+			return nil, fmt.Errorf("build index: fit %s to the corpus: %w", e.Model(), err)
+		}
+		e, ix.embedder = fitted, fitted
+	}
 	docs := make([]Doc, len(c.Chunks))
 	texts := make([]string, len(c.Chunks))
 	for i := range c.Chunks {
@@ -267,7 +274,8 @@ func (ix *Index) Chunk(id string) (*corpus.Chunk, bool) {
 // BuildTime is how long NewIndex took.
 func (ix *Index) BuildTime() time.Duration { return ix.buildTime }
 
-// Embedder returns the embedder the index was built with.
+// Embedder returns the embedder the index was built with: for a
+// CorpusFitter, the one fitted to this corpus.
 func (ix *Index) Embedder() retrieval.Embedder { return ix.embedder }
 
 // Expand appends to text the canonical form of every alias it mentions

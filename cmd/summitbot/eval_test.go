@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/summitbot/summitbot/retrieval/eval"
+)
+
+// TestEvalNewMetrics checks that eval reports the metrics of issue 12 in
+// its table, its JSON and its --verbose misses.
+func TestEvalNewMetrics(t *testing.T) {
+	code, out, errOut := summitbot(t, nil, "", "eval", "--verbose")
+	if code != 0 {
+		t.Fatalf("eval exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"questions (answerable/unanswerable/chat)", "lead-sentence accuracy", "speaker accuracy (",
+		"refusal accuracy: general (", "refusal accuracy: other-event (", "refusal accuracy: near-miss (",
+		"refusal accuracy: manipulation (", "chat handled", "hybrid, answerable questions not answered right:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval --verbose output has no %q:\n%s", want, out)
+		}
+	}
+	code, out, errOut = summitbot(t, nil, "", "eval", "--json")
+	if code != 0 {
+		t.Fatalf("eval --json exited %d: %s", code, errOut)
+	}
+	var reps []eval.ModeReport
+	if err := json.Unmarshal([]byte(out), &reps); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reps {
+		if r.Chat == 0 || r.Speakers == 0 || len(r.RefusalByTag) < 4 || r.LeadAccuracy == 0 {
+			t.Errorf("%s: JSON lacks the new metrics: chat %d, speakers %d, tags %v, lead %.3f",
+				r.Mode, r.Chat, r.Speakers, r.RefusalByTag, r.LeadAccuracy)
+		}
+	}
+}
+
+// TestOfflineEmbedders checks that retrieval.embedder takes sif and fused
+// and that an index is built with them, fitted to the corpus.
+func TestOfflineEmbedders(t *testing.T) {
+	for _, emb := range []string{"sif", "fused"} {
+		code, out, errOut := summitbot(t, map[string]string{"SUMMITBOT_RETRIEVAL_EMBEDDER": emb}, "", "ask", "--json", "How long did the handshake last?")
+		if code != 0 || !strings.Contains(out, "40 seconds") {
+			t.Errorf("%s: ask exited %d: %s\n%s", emb, code, out, errOut)
+		}
+	}
+	code, _, errOut := summitbot(t, map[string]string{"SUMMITBOT_RETRIEVAL_EMBEDDER": "glove"}, "", "ask", "hi")
+	if code == 0 || !strings.Contains(errOut, `"glove" is not local, sif, fused or openai`) {
+		t.Errorf("embedder glove: exit %d, %s", code, errOut)
+	}
+}
+
+func TestEvalEmbedders(t *testing.T) {
+	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown")
+	if code != 0 {
+		t.Fatalf("eval --embedders exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{"| local | hybrid |", "| sif | vector |", "| sif | hybrid |", "lead accuracy"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval --embedders output has no %q:\n%s", want, out)
+		}
+	}
+	if code, _, errOut := summitbot(t, nil, "", "eval", "--embedders", "glove"); code == 0 || !strings.Contains(errOut, `"glove"`) {
+		t.Errorf("--embedders glove: exit %d, %s", code, errOut)
+	}
+}
