@@ -8,13 +8,13 @@ import (
 
 func TestAskedSpeaker(t *testing.T) {
 	tests := map[string]string{
-		"what did kim say about the war in ukraine":  "kim",
-		"wht did putin think abt it":                 "putin",
-		"what did mr peskov say":                     "peskov",
-		"how did the white house react":              "the white",
-		"what was kims reaction":                     "kim",
-		"what did they say":                          "",
-		"where did putin and kim meet":               "",
+		"what did kim say about the war in ukraine":   "kim",
+		"wht did putin think abt it":                  "putin",
+		"what did mr peskov say":                      "peskov",
+		"how did the white house react":               "the white",
+		"what was kims reaction":                      "kim",
+		"what did they say":                           "",
+		"where did putin and kim meet":                "",
 		"what did kim jong un say to putin at dinner": "kim jong un",
 	}
 	for q, want := range tests {
