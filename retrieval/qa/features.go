@@ -1,0 +1,214 @@
+package qa
+
+import (
+	"context"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/summitbot/summitbot/retrieval/meaning"
+)
+
+// Meaning is what the judge knows of words: the GloVe table, the articles'
+// vocabulary, SIF sentence vectors fitted on the articles, and WordNet.
+type Meaning struct {
+	table *meaning.Table
+	vocab *meaning.Vocabulary
+	sif   *meaning.SIF
+	rel   *meaning.Relations
+}
+
+// NewMeaning builds the word-meaning view of a corpus from its texts (the
+// articles' sentences).
+func NewMeaning(texts []string) *Meaning {
+	t := meaning.Default()
+	return &Meaning{
+		table: t,
+		vocab: meaning.NewVocabulary(t, texts),
+		sif:   meaning.NewSIF(t, texts, meaning.DefaultA),
+		rel:   meaning.DefaultRelations(),
+	}
+}
+
+// Facts are what the judge reads of one question and the best sentences
+// scoring found for it.
+type Facts struct {
+	Question string   // as analysed: cleaned and corrected
+	Lead     string   // the best-scoring sentence
+	Top      []string // the best few sentences, Lead first
+	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
+	KindFits bool     // a top sentence holds the kind of fact asked for (a date for "when")
+	Speaker  string   // for "what did X say": X; else ""
+	Spoken   bool     // the lead sentence is attributed to Speaker
+}
+
+// FeatureNames name the judge's features, in the order Features returns
+// them. Each is a family of evidence that the articles answer a question.
+var FeatureNames = []string{
+	"grounding",       // how well the question's words, weighted by specificity, sit in the articles' vocabulary
+	"absent",          // specific words, names and numbers of the question that no article has
+	"lead_similarity", // SIF cosine of the question and the lead sentence
+	"focus",           // the question's weighted words the lead sentence covers, directly or by a meaning bridge
+	"top_focus",       // the same over the best few sentences together
+	"evidence",        // the keyword evidence
+	"kind",            // 1 when a top sentence holds the kind of fact asked for
+}
+
+// Features returns the judge's feature values for f, in the order of
+// FeatureNames.
+func (m *Meaning) Features(f Facts) []float64 {
+	words := m.table.Tokens(f.Question)
+	qv, _ := m.sif.Embed(context.Background(), []string{f.Question, f.Lead})
+	lead := m.table.Tokens(f.Lead)
+	var top []string
+	for _, s := range f.Top {
+		top = append(top, m.table.Tokens(s)...)
+	}
+	kind := 0.0
+	if f.KindFits {
+		kind = 1
+	}
+	return []float64{
+		m.vocab.Grounding(f.Question),
+		m.absent(words),
+		float64(dot32(qv[0], qv[1])),
+		m.focus(words, lead),
+		m.focus(words, top),
+		f.Evidence,
+		kind,
+		m.weakest(words, top),
+	}
+}
+
+// weakest is how well the best few sentences cover the question's
+// least-covered specific word: a question about Kim's gift is not answered
+// by sentences about Kim and Putin that never mention a gift, however well
+// they cover the rest.
+func (m *Meaning) weakest(question, sentence []string) float64 {
+	low := 1.0
+	for _, w := range question {
+		if m.table.SIFWeight(w, meaning.DefaultA) < specific && !isNumber(w) {
+			continue
+		}
+		best := 0.0
+		for _, s := range sentence {
+			best = max(best, m.cover(w, s))
+		}
+		low = min(low, best)
+	}
+	return low
+}
+
+// specific is the SIF weight above which a word is specific enough that a
+// question naming it asks about it: roughly outside the 400 commonest words.
+const specific = 0.8
+
+// absent counts the specific words of a question that the articles lack: a
+// number not in them, or a word with no article word near it in meaning or
+// spelling. "who won the world cup" names "cup"; "what did kim say at the
+// 2019 summit" names "2019".
+func (m *Meaning) absent(words []string) float64 {
+	n := 0.0
+	for _, w := range words {
+		if isNumber(w) {
+			if near, _ := m.vocab.Nearest(w); near != w {
+				n++
+			}
+			continue
+		}
+		if m.table.SIFWeight(w, meaning.DefaultA) < specific {
+			continue
+		}
+		if _, c := m.vocab.Nearest(w); c < 0.45 {
+			n++
+		}
+	}
+	return min(n, 3)
+}
+
+// focus is the SIF-weighted share of the question's words that the
+// sentence words cover: the same word, a word of the same stem, or a word
+// near in meaning (GloVe cosine, or a WordNet synonym, hypernym or
+// derivation). An antonym covers nothing.
+func (m *Meaning) focus(question, sentence []string) float64 {
+	var got, total float64
+	for _, w := range question {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		total += wt
+		best := 0.0
+		for _, s := range sentence {
+			c := m.cover(w, s)
+			if c > best {
+				best = c
+				if best == 1 {
+					break
+				}
+			}
+		}
+		got += wt * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// cover says how far sentence word s covers question word w, 0..1.
+func (m *Meaning) cover(w, s string) float64 {
+	if w == s || sameStem(w, s) {
+		return 1
+	}
+	switch m.rel.Related(w, s) {
+	case meaning.Antonym:
+		return 0
+	case meaning.Synonym, meaning.Same:
+		return 0.95
+	case meaning.Hypernym, meaning.Hyponym, meaning.Derivation:
+		return 0.85
+	}
+	if c := m.table.Similarity(w, s); c >= 0.6 {
+		return c
+	}
+	return 0
+}
+
+// sameStem reports whether two words share a stem: one is the other plus
+// a common suffix, or both are long and share all but their last letters
+// ("meet"/"meeting", "arrive"/"arrived", "russia"/"russian").
+func sameStem(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 4 {
+		return false
+	}
+	p := len(a) - 1
+	if len(a) >= 6 {
+		p = len(a) - 2
+	}
+	return strings.HasPrefix(b, a[:p]) && len(b)-p <= 4
+}
+
+func isNumber(w string) bool {
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) && r != ',' && r != '.' }) < 0
+}
+
+func dot32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	if math.IsNaN(s) {
+		return 0
+	}
+	return s
+}
+
+// SentenceScore is how well a sentence answers a question by meaning: the
+// question's words it covers, weighted by specificity.
+func (m *Meaning) SentenceScore(question, sentence string) (focus, sim float64) {
+	qw := m.table.Tokens(question)
+	sw := m.table.Tokens(sentence)
+	v, _ := m.sif.Embed(context.Background(), []string{question, sentence})
+	return m.focus(qw, sw), dot32(v[0], v[1])
+}
