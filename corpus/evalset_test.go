@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
@@ -33,7 +34,19 @@ questions:
   - id: world-cup
     question: Who won the 2022 FIFA World Cup?
     unanswerable: true
-    tags: [general]
+    tag: general
+  - id: putin-greeting
+    question: what did putin say when he saw kim
+    answers: ["very glad"]
+    articles: [ap-siberian-summit]
+    tags: [single]
+    speaker: Putin
+  - id: hello
+    question: hi there
+    tag: chat
+  - id: legacy-unanswerable
+    question: Who wrote War and Peace?
+    unanswerable: true
 `,
 			want: &corpus.EvalSet{Questions: []corpus.EvalQuestion{
 				{
@@ -46,9 +59,19 @@ questions:
 				{
 					ID:           "world-cup",
 					Question:     "Who won the 2022 FIFA World Cup?",
-					Tags:         []string{"general"},
 					Unanswerable: true,
+					Tag:          corpus.TagGeneral,
 				},
+				{
+					ID:       "putin-greeting",
+					Question: "what did putin say when he saw kim",
+					Answers:  []string{"very glad"},
+					Articles: []string{"ap-siberian-summit"},
+					Tags:     []string{"single"},
+					Speaker:  "Putin",
+				},
+				{ID: "hello", Question: "hi there", Tag: corpus.TagChat},
+				{ID: "legacy-unanswerable", Question: "Who wrote War and Peace?", Unanswerable: true},
 			}},
 		},
 		{
@@ -127,6 +150,75 @@ questions:
 			wantErr: `"refuse-me": unanswerable question lists answers or articles`,
 		},
 		{
+			name: "unknown tag",
+			yaml: `
+questions:
+  - id: odd
+    question: Who won?
+    unanswerable: true
+    tag: sport
+`,
+			wantErr: `"odd": unknown tag "sport"`,
+		},
+		{
+			name: "refusal tag on answerable question",
+			yaml: `
+questions:
+  - id: tagged
+    question: How long?
+    answers: ["40 seconds"]
+    articles: [x]
+    tag: near-miss
+`,
+			wantErr: `"tagged": answerable question has tag "near-miss"`,
+		},
+		{
+			name: "chat with answers",
+			yaml: `
+questions:
+  - id: hi
+    question: hello
+    tag: chat
+    answers: ["hello"]
+`,
+			wantErr: `"hi": chat message lists answers or articles`,
+		},
+		{
+			name: "chat marked unanswerable",
+			yaml: `
+questions:
+  - id: hi
+    question: hello
+    tag: chat
+    unanswerable: true
+`,
+			wantErr: `"hi": chat message marked unanswerable`,
+		},
+		{
+			name: "speaker on unanswerable",
+			yaml: `
+questions:
+  - id: said
+    question: What did Trump say?
+    unanswerable: true
+    tag: other-event
+    speaker: Trump
+`,
+			wantErr: `"said": speaker on a question without answers`,
+		},
+		{
+			name: "blank speaker",
+			yaml: `
+questions:
+  - id: said
+    question: What did Putin say?
+    answers: ["very glad"]
+    articles: [x]
+    speaker: " "
+`,
+			wantErr: `"said": blank speaker`,
+		},
+		{
 			name:    "empty document",
 			yaml:    "",
 			wantErr: "empty document",
@@ -156,13 +248,13 @@ questions:
 	}
 }
 
-// The tags eval.yaml may use; kind tags say how the answer is spread over the
-// articles (answerable) or why there is none (unanswerable).
+// The tags eval.yaml may use in `tags`; kind tags say how the answer is
+// spread over the articles. Why an unanswerable question has no answer, and
+// that a message is small talk, is its `tag` instead.
 var (
-	answerableKinds   = map[string]bool{"single": true, "several": true}
-	unanswerableKinds = map[string]bool{"general": true, "other-event": true, "near-miss": true}
-	extraTags         = map[string]bool{
-		"paraphrase": true, "lowercase": true, "misspelled": true,
+	answerableKinds = map[string]bool{"single": true, "several": true}
+	styleTags       = map[string]bool{"paraphrase": true, "lowercase": true, "misspelled": true}
+	extraTags       = map[string]bool{
 		"number": true, "name": true, "date": true, "place": true, "quote": true,
 	}
 )
@@ -219,34 +311,56 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 	}
 	texts := readArticles(t)
 
-	var answerable, unanswerable int
+	var answerable, unanswerable, speakers int
 	tagCount := map[string]int{}
+	kindCount := map[string]int{}
 	goldCount := map[string]int{}
+	ids := map[string]bool{}
+	questions := map[string]string{}
 	for _, q := range set.Questions {
+		if ids[q.ID] {
+			t.Errorf("%s: duplicate id", q.ID)
+		}
+		ids[q.ID] = true
+		norm := normalizeQuestion(q.Question)
+		if other, ok := questions[norm]; ok {
+			t.Errorf("%s: same question as %s: %q", q.ID, other, q.Question)
+		}
+		questions[norm] = q.ID
+
 		tags := map[string]bool{}
 		var kinds []string
 		for _, tag := range q.Tags {
 			tagCount[tag]++
 			tags[tag] = true
 			switch {
-			case answerableKinds[tag] && !q.Unanswerable, unanswerableKinds[tag] && q.Unanswerable:
+			case answerableKinds[tag] && q.Answerable():
 				kinds = append(kinds, tag)
-			case extraTags[tag] && !q.Unanswerable:
+			case styleTags[tag], extraTags[tag] && q.Answerable():
 			default:
 				t.Errorf("%s: tag %q not allowed here", q.ID, tag)
 			}
 		}
-		if len(kinds) != 1 {
-			t.Errorf("%s: want exactly one kind tag, got %v", q.ID, kinds)
-		}
 		if tags["lowercase"] && !lowercaseQuestion.MatchString(q.Question) {
 			t.Errorf("%s: tagged lowercase but %q has capitals or punctuation", q.ID, q.Question)
 		}
-		if q.Unanswerable {
-			unanswerable++
+		if !q.Answerable() {
+			if q.Tag == "" {
+				t.Errorf("%s: unanswerable question without a tag (want one of %v)", q.ID, corpus.RefusalTags)
+			}
+			kindCount[q.Tag]++
+			if q.Unanswerable {
+				unanswerable++
+			}
 			continue
 		}
+		if len(kinds) != 1 {
+			t.Errorf("%s: want exactly one kind tag, got %v", q.ID, kinds)
+		}
 		answerable++
+		if q.Speaker != "" {
+			speakers++
+		}
 
 		switch {
 		case tags["single"] && len(q.Articles) != 1:
@@ -278,9 +392,14 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 			t.Errorf("%s: %d, want at least %d", what, got, want)
 		}
 	}
-	atLeast("answerable questions", answerable, 55)
-	atLeast("unanswerable questions", unanswerable, 15)
-	atLeast("near-miss questions", tagCount["near-miss"], 6)
+	atLeast("answerable questions", answerable, 150)
+	atLeast("unanswerable questions", unanswerable, 90)
+	atLeast("general questions", kindCount[corpus.TagGeneral], 30)
+	atLeast("other-event questions", kindCount[corpus.TagOtherEvent], 20)
+	atLeast("near-miss questions", kindCount[corpus.TagNearMiss], 25)
+	atLeast("manipulation questions", kindCount[corpus.TagManipulation], 10)
+	atLeast("chat messages", kindCount[corpus.TagChat], 10)
+	atLeast("questions with a speaker", speakers, 12)
 	atLeast("several questions", tagCount["several"], 8)
 	atLeast("paraphrase questions", tagCount["paraphrase"], 8)
 	atLeast("number questions", tagCount["number"], 8)
@@ -288,7 +407,120 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 	for id := range texts {
 		atLeast("questions with gold article "+id, goldCount[id], 8)
 	}
-	t.Logf("%d answerable, %d unanswerable; tags %v; gold %v", answerable, unanswerable, tagCount, goldCount)
+	t.Logf("%d answerable (%d with a speaker), %d unanswerable; by tag %v; tags %v; gold %v",
+		answerable, speakers, unanswerable, kindCount, tagCount, goldCount)
+}
+
+// normalizeQuestion folds a question and drops its punctuation, so that two
+// questions differing only in case or punctuation count as the same.
+func normalizeQuestion(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsSpace(r) {
+			return r
+		}
+		return ' '
+	}, fold(s))
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// speakerWindow is how close (in folded characters) a speaker's name must be
+// to a gold alias in each gold article: near enough to be the same passage,
+// allowing for a quote attributed by "he said" or "he added" in the next
+// sentences (004 quotes Tikhonov over three paragraphs, 627 characters).
+const speakerWindow = 700
+
+// Every speaker is named in each gold article (under any of its names in
+// articles/aliases.yaml, or as "Mr"/"Dr" and one word of a name: "Dr Ahn"),
+// close to a gold answer alias, so the lead sentence can be attributed to
+// them. It is a coarse check: a wrong speaker named in the same passage
+// passes, so check the text when adding a speaker.
+func TestEvalSpeakersInGoldArticles(t *testing.T) {
+	set, err := corpus.DefaultEvalSet()
+	if err != nil {
+		t.Fatalf("DefaultEvalSet: %v", err)
+	}
+	texts := readArticles(t)
+	names := speakerNames(t)
+	for _, q := range set.Questions {
+		if q.Speaker == "" {
+			continue
+		}
+		variants := slices.Clone(names[fold(q.Speaker)])
+		if variants == nil {
+			variants = []string{fold(q.Speaker)}
+		}
+		for _, v := range variants {
+			for _, w := range strings.Fields(v) {
+				variants = append(variants, "mr "+w, "dr "+w)
+			}
+		}
+		for _, id := range q.Articles {
+			text := texts[id]
+			if !nearAny(text, variants, q.Answers, speakerWindow) {
+				t.Errorf("%s: speaker %q is not named within %d characters of any of %q in %s",
+					q.ID, q.Speaker, speakerWindow, q.Answers, id)
+			}
+		}
+	}
+}
+
+// speakerNames maps each folded name to every folded variant of its group in
+// articles/aliases.yaml.
+func speakerNames(t *testing.T) map[string][]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("articles", "aliases.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Aliases [][]string `yaml:"aliases"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		t.Fatalf("parse aliases: %v", err)
+	}
+	names := map[string][]string{}
+	for _, group := range file.Aliases {
+		var folded []string
+		for _, v := range group {
+			folded = append(folded, fold(v))
+		}
+		for _, v := range folded {
+			names[v] = folded
+		}
+	}
+	return names
+}
+
+// nearAny reports whether some occurrence of one of names lies within window
+// characters of some occurrence of one of aliases in text.
+func nearAny(text string, names, aliases []string, window int) bool {
+	var namePos []int
+	for _, n := range names {
+		namePos = append(namePos, indexAll(text, n)...)
+	}
+	for _, a := range aliases {
+		for _, p := range indexAll(text, fold(a)) {
+			for _, n := range namePos {
+				if n >= p-window && n <= p+window {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func indexAll(text, sub string) []int {
+	var out []int
+	for i := 0; sub != ""; {
+		j := strings.Index(text[i:], sub)
+		if j < 0 {
+			break
+		}
+		out = append(out, i+j)
+		i += j + 1
+	}
+	return out
 }
 
 func containsAny(text string, aliases []string) bool {
@@ -313,7 +545,7 @@ func TestEvalNearMissesExplained(t *testing.T) {
 	}
 	lines := strings.Split(string(raw), "\n")
 	for _, q := range set.Questions {
-		if !q.Unanswerable || !slices.Contains(q.Tags, "near-miss") {
+		if q.Tag != corpus.TagNearMiss {
 			continue
 		}
 		explained := false
