@@ -14,6 +14,7 @@ import (
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/eval"
+	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
 func runEval(ctx context.Context, e *env, args []string) error {
@@ -40,8 +41,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	// Each mode is measured on an engine of its own, built as every command
 	// builds it, in that mode and with the threshold being measured.
 	embedder := ""
-	open := func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-		g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: m, threshold: &threshold})
+	open := func(ctx context.Context, m retrieval.Mode, judge qa.Calibration) (eval.Subject, func() error, error) {
+		g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: m, judge: &judge})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -17,8 +17,8 @@ import (
 // summitbot eval does.
 func subjects(t *testing.T) eval.Factory {
 	ix := retrievaltest.Index(t)
-	return func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-		return qa.New(ix, qa.Options{Mode: m}, threshold, nil), func() error { return nil }, nil
+	return func(ctx context.Context, m retrieval.Mode, cal qa.Calibration) (eval.Subject, func() error, error) {
+		return qa.New(ix, qa.Options{Mode: m}, cal, nil), func() error { return nil }, nil
 	}
 }
 

@@ -137,7 +137,7 @@ var chatPhrases = []chatPhrase{
 		`who(?:'s| is) (?:behind|running) (?:you|u|this(?: bot)?)`,
 		`what (?:can|do|could) (?:you|u) (?:do|know|answer|cover|tell me(?: about)?)`,
 		`what (?:do|can) (?:you|u) help with`,
-		`(?:are|r) (?:you|u) (?:a bot|an ai|a robot|human|real|alive|chatgpt|gpt)`,
+		`(?:are|r) (?:you|u) (?:a bot|an ai|a robot|a human|human|a person|real|alive|chatgpt|gpt)(?: or (?:a |an )?(?:bot|ai|robot|human|person|real))?`,
 		`how (?:do|does|can) (?:i|you|u|this|it)(?: bot)? (?:use|work|ask)(?: you| u| this| it)?`,
 		`what (?:topics|articles|sources|commands)(?: do (?:you|u) (?:have|know|cover))?`,
 		`your name`, `what(?:'s| is) your name`),
@@ -151,7 +151,7 @@ var chatPhrases = []chatPhrase{
 	phrase(ChatOther, `good bot`, `nice(?: one| bot| work| job)?`, `cool`, `great`, `awesome`, `amazing`, `perfect`,
 		`helpful`, `brilliant`, `neat`, `sweet`, `wow`, `lol`, `lmao`, `haha`, `hah`, `ok`, `okay`, `k`, `kk`,
 		`alright`, `gotcha`, `got it`, `makes sense`, `fair enough`, `love (?:you|u|it|this)`, `you rock`, `u rock`,
-		`well done`, `good job`, `interesting`),
+		`well done`, `good job`, `interesting`, `(?:that |this |it |u |you )?(?:helped|helps|was helpful|is helpful|was useful)`),
 }
 
 // chatFiller are words that small talk carries around its phrases: "hey
@@ -164,7 +164,7 @@ var chatFiller = map[string]bool{
 	"oh": true, "and": true, "too": true, "please": true, "pls": true, "plz": true, "me": true, "i": true,
 	"is": true, "was": true, "that's": true, "thats": true, "its": true, "it's": true, "super": true,
 	"pretty": true, "quite": true, "now": true, "then": true, "well": true, "yeah": true, "yes": true,
-	"no": true, "nope": true, "yep": true, "sure": true, "again!": true,
+	"no": true, "nope": true, "yep": true, "sure": true, "thing": true, "one": true,
 }
 
 // instructionPatterns are the shapes of an attempt to instruct the bot or

@@ -24,6 +24,9 @@ func TestReadIntent(t *testing.T) {
 		{"good bot", IntentChat, ChatOther},
 		{"cooool thanks", IntentChat, ChatThanks},
 		{"bye", IntentChat, ChatFarewell},
+		{"ty that helped", IntentChat, ChatThanks},
+		{"are u a bot or a person", IntentChat, ChatAbout},
+		{"how do i use this thing", IntentChat, ChatAbout},
 		{"👍", IntentQuestion, ChatOther}, // nothing to read: the caller's empty-question path
 		{"thanks! where did they meet", IntentQuestion, ChatOther},
 		{"hi, how did kim get to russia", IntentQuestion, ChatOther},

@@ -52,6 +52,7 @@ var FeatureNames = []string{
 	"top_focus",       // the same over the best few sentences together
 	"evidence",        // the keyword evidence
 	"kind",            // 1 when a top sentence holds the kind of fact asked for
+	"weakest",         // the least-covered specific word of the question, over the best few sentences
 }
 
 // Features returns the judge's feature values for f, in the order of
@@ -87,7 +88,7 @@ func (m *Meaning) Features(f Facts) []float64 {
 func (m *Meaning) weakest(question, sentence []string) float64 {
 	low := 1.0
 	for _, w := range question {
-		if m.table.SIFWeight(w, meaning.DefaultA) < specific && !isNumber(w) {
+		if m.table.SIFWeight(w, meaning.DefaultA) < specific && !isFigure(w) {
 			continue
 		}
 		best := 0.0
@@ -110,7 +111,7 @@ const specific = 0.8
 func (m *Meaning) absent(words []string) float64 {
 	n := 0.0
 	for _, w := range words {
-		if isNumber(w) {
+		if isFigure(w) {
 			if near, _ := m.vocab.Nearest(w); near != w {
 				n++
 			}
@@ -189,7 +190,9 @@ func sameStem(a, b string) bool {
 	return strings.HasPrefix(b, a[:p]) && len(b)-p <= 4
 }
 
-func isNumber(w string) bool {
+// isFigure reports whether w is a number as the tokenizer keeps it:
+// "2019", "1,000", "42.7".
+func isFigure(w string) bool {
 	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) && r != ',' && r != '.' }) < 0
 }
 

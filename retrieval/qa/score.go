@@ -17,6 +17,9 @@ type Candidate struct {
 	// Evidence is how well the sentence, read in its passage, covers the
 	// question, 0..1.
 	Evidence float64
+	// Fits says whether the sentence holds the kind of fact asked for (a
+	// date for "when"; any sentence for a question of no particular kind).
+	Fits bool
 	// Counts says whether Evidence is evidence that the articles answer
 	// the question at all: the sentence holds the kind of fact asked for
 	// and, for a measurable kind, shares something with the question.
@@ -61,6 +64,7 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			// itself share something with the question: a date in the passage
 			// about Luna-25 that belongs to another launch does not say when
 			// Luna-25 crashed.
+			c.Fits = fits
 			c.Evidence = (sentCov + chunkCov) / 2
 			c.Counts = (fits && sentCov > 0) || !measurable[a.Kind]
 			cands = append(cands, c)
