@@ -51,8 +51,9 @@ const (
 // meet?") is a question.
 func ReadIntent(text string) (Intent, ChatKind) {
 	lower := foldChat(text)
+	raw := strings.ToLower(text) // with its punctuation: "system:"
 	for _, re := range instructionPatterns {
-		if re.MatchString(lower) {
+		if re.MatchString(lower) || re.MatchString(raw) {
 			return IntentInstruction, ChatOther
 		}
 	}
@@ -175,6 +176,13 @@ var instructionPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\b(?:pretend|roleplay|role play|act as|act like|you are now|you're now|from now on|simulate|play the role|imagine (?:you|that|if))\b`),
 	regexp.MustCompile(`\b(?:system prompt|your prompt|developer mode|dev mode|jailbreak|dan mode|new instructions?|your instructions|your rules)\b`),
 	regexp.MustCompile(`\b(?:assume|assuming|suppose|supposing|let's say|lets say|hypothetically|in a world where)\b`),
+	// A role prefix, or news of the articles changing: someone speaking
+	// for the system or the sources.
+	regexp.MustCompile(`^\s*(?:system|admin|administrator|developer|assistant|moderator|mod)\s*:|\b(?:articles?|sources?|passages?|texts?)\s+(?:were|was|have been|has been|got)\s+(?:updated|changed|edited|corrected)\b`),
+	// A premise stated as a fact the articles hold, or as a given: "the
+	// articles say X, right?", "since kim signed the deal, what…".
+	regexp.MustCompile(`^\s*(?:the\s+)?(?:articles?|sources?|passages?)\s+(?:say|says|said|state|states|claim|claims|show|shows)\b`),
+	regexp.MustCompile(`^\s*(?:since|given that|now that|considering)\s+(?:kim|putin|they|he|north korea|russia|the)\b.*\b(?:what|how|why|where|when|who|which)\b`),
 	regexp.MustCompile(`\b(?:say|write|tell me|give me|make up|invent|compose|generate)\b.{0,20}\b(?:joke|poem|story|song|limerick|haiku|essay|code|script|password|token|secret)\b`),
 	regexp.MustCompile(`\b(?:repeat|print|reveal|show|output)\b.{0,20}\b(?:prompt|instructions?|token|secret|config|password)\b`),
 }

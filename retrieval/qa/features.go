@@ -3,6 +3,7 @@ package qa
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -16,6 +17,10 @@ type Meaning struct {
 	vocab *meaning.Vocabulary
 	sif   *meaning.SIF
 	rel   *meaning.Relations
+
+	// Set by session, for one question.
+	ids    map[string]int
+	covers map[[2]string]float64
 }
 
 // NewMeaning builds the word-meaning view of a corpus from its texts (the
@@ -36,8 +41,9 @@ type Facts struct {
 	Question string   // as analysed: cleaned and corrected
 	Lead     string   // the best-scoring sentence
 	Top      []string // the best few sentences, Lead first
+	Passages []string // the passages of the best few sentences
 	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
-	KindFits bool     // a top sentence holds the kind of fact asked for (a date for "when")
+	KindFits bool     // the lead sentence holds the kind of fact asked for (a date for "when")
 	Speaker  string   // for "what did X say": X; else ""
 	Spoken   bool     // the lead sentence is attributed to Speaker
 }
@@ -51,19 +57,25 @@ var FeatureNames = []string{
 	"focus",           // the question's weighted words the lead sentence covers, directly or by a meaning bridge
 	"top_focus",       // the same over the best few sentences together
 	"evidence",        // the keyword evidence
-	"kind",            // 1 when a top sentence holds the kind of fact asked for
+	"kind",            // 1 when the lead sentence holds the kind of fact asked for
 	"weakest",         // the least-covered specific word of the question, over the best few sentences
+	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
+	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
 }
 
 // Features returns the judge's feature values for f, in the order of
 // FeatureNames.
 func (m *Meaning) Features(f Facts) []float64 {
+	m = m.session()
 	words := m.table.Tokens(f.Question)
 	qv, _ := m.sif.Embed(context.Background(), []string{f.Question, f.Lead})
 	lead := m.table.Tokens(f.Lead)
-	var top []string
+	var top, near []string
 	for _, s := range f.Top {
 		top = append(top, m.table.Tokens(s)...)
+	}
+	for _, p := range f.Passages {
+		near = append(near, m.table.Tokens(p)...)
 	}
 	kind := 0.0
 	if f.KindFits {
@@ -78,7 +90,56 @@ func (m *Meaning) Features(f Facts) []float64 {
 		f.Evidence,
 		kind,
 		m.weakest(words, top),
+		m.absentNear(words, near),
+		m.focusExact(words, top),
 	}
+}
+
+// rare is the frequency rank past which a word names something specific
+// (a place, a person, a term of art): "vladivostok", "kursk", "tie".
+const rare = 8000
+
+// absentNear counts the question's rare words and numbers that the
+// passages the answer would quote from lack (as such or by stem): "what
+// did they agree in vladivostok in 2019" is not answered by passages
+// about 2023 that never say 2019, though other passages do.
+func (m *Meaning) absentNear(question, passages []string) float64 {
+	have := make(map[string]bool, len(passages))
+	for _, w := range passages {
+		have[w] = true
+	}
+	n := 0.0
+	for _, w := range question {
+		if !isFigure(w) {
+			if r, ok := m.table.Rank(w); ok && r < rare {
+				continue
+			}
+		}
+		if have[w] || slices.ContainsFunc(passages, func(p string) bool { return sameStem(w, p) }) {
+			continue
+		}
+		if _, c := m.vocab.Nearest(w); c < 1 && !isFigure(w) && c >= 0.8 {
+			continue // a misspelling of an article word: the question's typo
+		}
+		n++
+	}
+	return min(n, 3)
+}
+
+// focusExact is focus with no meaning bridge: the same word or stem only.
+func (m *Meaning) focusExact(question, sentence []string) float64 {
+	var got, total float64
+	for _, w := range question {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		total += wt
+		if slices.ContainsFunc(sentence, func(s string) bool { return s == w || sameStem(w, s) }) {
+			got += wt
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
 }
 
 // weakest is how well the best few sentences cover the question's
@@ -154,12 +215,71 @@ func (m *Meaning) focus(question, sentence []string) float64 {
 	return got / total
 }
 
+// session returns a copy of m that remembers, for one question, the
+// table ids of words and how far one word covers another: the features
+// relate the same pairs several times, and each lookup is a binary search
+// of the table.
+func (m *Meaning) session() *Meaning {
+	c := *m
+	c.ids = map[string]int{}
+	c.covers = map[[2]string]float64{}
+	return &c
+}
+
+// id returns word's table id, or -1.
+func (m *Meaning) id(w string) int {
+	if m.ids == nil {
+		if id, ok := m.table.ID(w); ok {
+			return id
+		}
+		return -1
+	}
+	id, ok := m.ids[w]
+	if !ok {
+		if id, ok = m.table.ID(w); !ok {
+			id = -1
+		}
+		m.ids[w] = id
+	}
+	return id
+}
+
 // cover says how far sentence word s covers question word w, 0..1.
 func (m *Meaning) cover(w, s string) float64 {
 	if w == s || sameStem(w, s) {
 		return 1
 	}
-	switch m.rel.Related(w, s) {
+	if m.common(w) || m.common(s) {
+		return 0 // "the", "did", "what": nothing to bridge, only to match
+	}
+	if m.covers == nil {
+		return m.coverIDs(m.id(w), m.id(s))
+	}
+	k := [2]string{w, s}
+	c, ok := m.covers[k]
+	if !ok {
+		c = m.coverIDs(m.id(w), m.id(s))
+		m.covers[k] = c
+	}
+	return c
+}
+
+// commonRank is the frequency rank within which a word is too common to be
+// bridged by meaning to another: function words and the commonest verbs.
+const commonRank = 150
+
+// common reports whether w is one of the commonRank commonest words.
+func (m *Meaning) common(w string) bool {
+	id := m.id(w)
+	return id >= 0 && m.table.RankID(id) <= commonRank
+}
+
+// coverIDs is cover for two table ids (-1: not in the table).
+func (m *Meaning) coverIDs(a, b int) float64 {
+	if a < 0 || b < 0 {
+		return 0
+	}
+	switch m.rel.RelatedIDs(a, b) {
 	case meaning.Antonym:
 		return 0
 	case meaning.Synonym, meaning.Same:
@@ -167,7 +287,7 @@ func (m *Meaning) cover(w, s string) float64 {
 	case meaning.Hypernym, meaning.Hyponym, meaning.Derivation:
 		return 0.85
 	}
-	if c := m.table.Similarity(w, s); c >= 0.6 {
+	if c := m.table.SimilarityIDs(a, b); c >= 0.6 {
 		return c
 	}
 	return 0

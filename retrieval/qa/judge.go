@@ -73,8 +73,9 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	facts := Facts{Question: a.Searched, Evidence: keywordEvidence(best)}
 	for _, c := range top {
 		facts.Top = append(facts.Top, c.Text)
-		facts.KindFits = facts.KindFits || c.Fits
+		facts.Passages = append(facts.Passages, c.Chunk.Text)
 	}
+	facts.KindFits = top[0].Fits
 	facts.Lead = facts.Top[0]
 	x := f.Meaning.Features(facts)
 	v := Verdict{Features: x, Threshold: f.cut(), Answer: true, Evidence: 1}
