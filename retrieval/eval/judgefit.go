@@ -106,7 +106,7 @@ func fitJudge(obs []Observation, names []string, keep []int) (*qa.Logistic, *Jud
 		m := fit(train)
 		for i, o := range rows {
 			if fold[i] == k {
-				answered[i] = m.Prob(x(o)) >= m.Cut
+				answered[i] = m.Answers(x(o))
 			}
 		}
 	}

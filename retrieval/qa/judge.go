@@ -81,7 +81,7 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	v := Verdict{Features: x, Threshold: f.cut(), Answer: true, Evidence: 1}
 	if f.Model != nil {
 		v.Evidence = f.Model.Prob(x)
-		v.Answer = v.Evidence >= f.Model.Cut
+		v.Answer = f.Model.Answers(x)
 	}
 	return v, nil
 }

@@ -30,6 +30,18 @@ func (m *Logistic) Prob(x []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
+// Answers is the fitted judge's decision on features x. A question with no
+// keyword evidence at all is refused whatever the model says: no sentence
+// of its passages shares a word with it, or, for a question that asks for
+// a measurable fact (a date, a count, a weight), none holds a fact of that
+// form — the rule the threshold judge has always kept.
+func (m *Logistic) Answers(x []float64) bool {
+	if i := slices.Index(m.Features, "evidence"); i >= 0 && x[i] <= 0 {
+		return false
+	}
+	return m.Prob(x) >= m.Cut
+}
+
 // check reports a model whose arrays disagree with its feature list.
 func (m *Logistic) check() error {
 	n := len(m.Features)
