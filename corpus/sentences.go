@@ -41,7 +41,40 @@ func splitSentences(p string) []Span {
 			spans = append(spans, Span{start, end})
 		}
 	}
-	return spans
+	return joinQuotations(p, spans)
+}
+
+// joinQuotations merges sentences that split one quotation, so that no
+// sentence starts or ends inside quotation marks: "“We'll talk about all the
+// issues, without haste." and "There is time,” Putin said." become one
+// sentence. A quotation opened in one sentence and closed in the next is
+// the speaker's one utterance; quoting half of it misleads. Sentences are
+// joined while the span so far holds an open quotation and a later sentence
+// of the paragraph closes it; a quotation never closed in the paragraph
+// (a typo in the article) is left as the tokenizer split it.
+func joinQuotations(p string, spans []Span) []Span {
+	out := spans[:0:0]
+	for i := 0; i < len(spans); i++ {
+		s := spans[i]
+		if open := openQuotes(p[s.Start:s.End]); open {
+			for j := i + 1; j < len(spans); j++ {
+				if !openQuotes(p[s.Start:spans[j].End]) {
+					s.End = spans[j].End
+					i = j
+					break
+				}
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// openQuotes reports whether text leaves a quotation open: an odd number of
+// straight double quotes, or more curly opening marks than closing ones.
+func openQuotes(text string) bool {
+	straight := strings.Count(text, `"`)
+	return straight%2 == 1 || strings.Count(text, "“") > strings.Count(text, "”")
 }
 
 // numberFullStop restores the sentence break after a number that ends a

@@ -26,15 +26,21 @@ type Answer struct {
 	// before the field had a type of its own.
 	Writer Writer `json:"mode"`
 	// Mode is the retrieval mode whose retrievers found the passages.
-	Mode      Mode       `json:"retrieval"`
-	Kind      Kind       `json:"kind"` // what sort of answer the question asks for
-	Searched  string     `json:"searched,omitempty"`
-	Evidence  float64    `json:"evidence"`  // how well the best passage covers the question, 0..1
-	Threshold float64    `json:"threshold"` // evidence below this is refused
-	Sentences []Sentence `json:"sentences,omitempty"`
-	Citations []Citation `json:"citations"`
-	Sources   int        `json:"sources"` // distinct articles cited
-	Timings   Timings    `json:"timings"`
+	Mode     Mode   `json:"retrieval"`
+	Kind     Kind   `json:"kind"` // what sort of answer the question asks for
+	Searched string `json:"searched,omitempty"`
+	// Evidence is the judge's confidence that the articles answer the
+	// question, 0..1, and Threshold the confidence below which it refuses:
+	// with the fitted judge a probability and its cut, with the plain
+	// threshold judge the keyword coverage of the best passage.
+	Evidence  float64 `json:"evidence"`
+	Threshold float64 `json:"threshold"`
+	// Features are the values the judge weighed, by name (see qa.FeatureNames).
+	Features  map[string]float64 `json:"features,omitempty"`
+	Sentences []Sentence         `json:"sentences,omitempty"`
+	Citations []Citation         `json:"citations"`
+	Sources   int                `json:"sources"` // distinct articles cited
+	Timings   Timings            `json:"timings"`
 
 	// Set only when a model is configured (see qa.Generate).
 	Model   string    `json:"model,omitempty"`   // the model that wrote a generated answer
@@ -117,6 +123,7 @@ type Writer string
 const (
 	Extractive Writer = "extractive" // quoted from the articles
 	Generated  Writer = "generated"  // written by a model and verified against the passages
+	Chat       Writer = "chat"       // a reply to small talk or to a question about the bot: no quote, no citation
 )
 
 // RefusalText is the whole answer to a question the articles don't cover.

@@ -34,12 +34,12 @@ type app struct {
 
 // buildOptions are what a command changes in the one way of building.
 type buildOptions struct {
-	mode      retrieval.Mode // overrides retrieval.mode when not empty
-	threshold *float64       // overrides the calibrated refusal threshold when not nil
-	serve     bool           // a long-running bot: log every load at the configured level
-	metrics   *engineMetrics // counts the model's and the embedder's requests; nil: none
-	watch     *corpusWatcher // sees every corpus load; nil: none
-	progress  func(done, total int)
+	mode     retrieval.Mode  // overrides retrieval.mode when not empty
+	judge    *qa.Calibration // overrides the calibrated judge when not nil
+	serve    bool            // a long-running bot: log every load at the configured level
+	metrics  *engineMetrics  // counts the model's and the embedder's requests; nil: none
+	watch    *corpusWatcher  // sees every corpus load; nil: none
+	progress func(done, total int)
 }
 
 // build is the one construction path of every command (ask, eval, sources,
@@ -61,9 +61,9 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 	if a.cal, err = loadCalibration(cfg); err != nil {
 		return nil, err
 	}
-	threshold := a.cal.Threshold(mode)
-	if o.threshold != nil {
-		threshold = *o.threshold
+	judge := a.cal.For(mode)
+	if o.judge != nil {
+		judge = *o.judge
 	}
 	if a.embedder, a.cache, err = newEmbedder(cfg, getenv, a.log, o.metrics); err != nil {
 		return nil, err
@@ -90,7 +90,7 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 		}
 		a.corpus.Store(c)
 		a.log.Debug("index built", "articles", len(c.Articles), "passages", len(c.Chunks), "took", ix.BuildTime())
-		return qa.New(ix, opts, threshold, gen), nil
+		return qa.New(ix, opts, judge, gen), nil
 	}
 
 	fsys, where := corpusSource(cfg)

@@ -15,6 +15,7 @@ import (
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/eval"
+	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
 func runEval(ctx context.Context, e *env, args []string) error {
@@ -23,6 +24,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
 	verbose := fs.Bool("verbose", false, "also list what the hybrid mode got wrong: answers, lead sentences, speakers, refusals by tag, chat")
 	writeCal := fs.String("write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
+	ablation := fs.Bool("ablation", false, "also cross-validate the judge with each of its features left out in turn")
 	embedders := fs.String("embedders", "", "compare embedders instead: a comma `list` of retrieval.embedder values, or all (local,sif,fused), each calibrated for itself, in vector and hybrid mode")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -45,8 +47,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	// Each mode is measured on an engine of its own, built as every command
 	// builds it, in that mode and with the threshold being measured.
 	embedder := ""
-	open := func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-		g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: m, threshold: &threshold})
+	open := func(ctx context.Context, m retrieval.Mode, judge qa.Calibration) (eval.Subject, func() error, error) {
+		g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{mode: m, judge: &judge})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -80,6 +82,19 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	} else {
 		printReports(e.stdout, reports)
 	}
+	// The figures above judge with the shipped model, fitted on this very
+	// set; the judge's own figures are cross-validated.
+	obs, err := eval.Observe(ctx, open, set, retrieval.Hybrid)
+	if err != nil {
+		return err
+	}
+	abl := []eval.Ablation{{}}
+	if *ablation {
+		abl = eval.AblateJudge(obs)
+	} else {
+		_, abl[0].CV = eval.FitJudge(obs)
+	}
+	printJudgeCV(e.stdout, abl, *markdown)
 	if *verbose {
 		for _, r := range reports {
 			if r.Mode == retrieval.Hybrid {

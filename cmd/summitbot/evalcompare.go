@@ -11,6 +11,7 @@ import (
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/eval"
+	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
 // offlineEmbedders are the embedders eval --embedders compares by default.
@@ -43,8 +44,8 @@ func compareEmbedders(ctx context.Context, e *env, cfg Config, set *corpus.EvalS
 		c.Retrieval.Embedder = name
 		c.Log.Level = "error" // the shipped calibration is for one embedder only: no warning for each build
 		model := ""
-		open := func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-			g, err := build(ctx, c, e.getenv, e.stderr, buildOptions{mode: m, threshold: &threshold})
+		open := func(ctx context.Context, m retrieval.Mode, judge qa.Calibration) (eval.Subject, func() error, error) {
+			g, err := build(ctx, c, e.getenv, e.stderr, buildOptions{mode: m, judge: &judge})
 			if err != nil {
 				return nil, nil, err
 			}

@@ -30,7 +30,7 @@ func BenchmarkAnswerByEmbedder(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer ix.Close()
-			ans := qa.New(ix, qa.Options{Mode: retrieval.Hybrid}, 0.2, nil)
+			ans := qa.New(ix, qa.Options{Mode: retrieval.Hybrid}, qa.Calibration{Threshold: 0.2}, nil)
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := ans.Answer(context.Background(), q, nil); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
 // Calibration holds the evidence thresholds below which a question is
@@ -29,13 +30,16 @@ type Calibration struct {
 }
 
 // ModeCalibration is the threshold of one retrieval mode and how well it
-// separated the eval set.
+// separated the eval set, and the fitted answerability judge of the mode
+// with its cross-validated figures.
 type ModeCalibration struct {
-	Threshold    float64 `json:"threshold"`
-	Answerable   int     `json:"answerable"`   // questions with an answer in the articles
-	Unanswerable int     `json:"unanswerable"` // questions without
-	Answered     int     `json:"answered"`     // answerable questions at or above the threshold
-	Refused      int     `json:"refused"`      // unanswerable questions below it
+	Judge        *qa.Logistic `json:"judge,omitempty"`
+	CV           *JudgeCV     `json:"cv,omitempty"`
+	Threshold    float64      `json:"threshold"`
+	Answerable   int          `json:"answerable"`   // questions with an answer in the articles
+	Unanswerable int          `json:"unanswerable"` // questions without
+	Answered     int          `json:"answered"`     // answerable questions at or above the threshold
+	Refused      int          `json:"refused"`      // unanswerable questions below it
 }
 
 //go:embed calibration.json
@@ -66,6 +70,16 @@ func ReadCalibration(r io.Reader) (*Calibration, error) {
 	return &c, nil
 }
 
+// For returns what the answer pipeline of mode m needs: its threshold and
+// its fitted judge (none when uncalibrated, which refuses nothing).
+func (c *Calibration) For(m retrieval.Mode) qa.Calibration {
+	if c == nil {
+		return qa.Calibration{}
+	}
+	mc := c.Modes[m]
+	return qa.Calibration{Threshold: mc.Threshold, Model: mc.Judge}
+}
+
 // Threshold returns the refusal threshold of a mode (0 when uncalibrated,
 // which refuses nothing).
 func (c *Calibration) Threshold(m retrieval.Mode) float64 {
@@ -80,6 +94,14 @@ func (c *Calibration) Threshold(m retrieval.Mode) float64 {
 type Observation struct {
 	Evidence   float64
 	Answerable bool
+	// For fitting the judge: the features it weighed (nil when none), the
+	// question's refusal tag, and whether an answer would be right (the
+	// answer holds a gold alias), its lead sentence too.
+	Features    []float64
+	Refused     bool // refused before the judge weighed anything (no features)
+	Tag         string
+	Correct     bool
+	LeadCorrect bool
 }
 
 // CalibrateThreshold chooses the evidence threshold that classifies the most

@@ -11,6 +11,7 @@ import (
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
 // ModeReport is how one retrieval mode did on an eval set.
@@ -102,17 +103,17 @@ type Subject interface {
 	Chunk(id string) (*corpus.Chunk, bool)
 }
 
-// Factory returns a Subject that retrieves in mode m and refuses below the
-// evidence threshold, and a function that releases it. It is how the same
-// evaluation measures extractive, generated and future answerers.
-type Factory func(ctx context.Context, m retrieval.Mode, threshold float64) (Subject, func() error, error)
+// Factory returns a Subject that retrieves in mode m and judges with cal,
+// and a function that releases it. It is how the same evaluation measures
+// extractive, generated and future answerers.
+type Factory func(ctx context.Context, m retrieval.Mode, cal qa.Calibration) (Subject, func() error, error)
 
 // Evaluate asks every question of set in each mode and scores the answers.
 // Each mode is answered with its threshold from cal.
 func Evaluate(ctx context.Context, open Factory, set *corpus.EvalSet, cal *Calibration, modes []retrieval.Mode) ([]ModeReport, error) {
 	var reports []ModeReport
 	for _, m := range modes {
-		r, err := evaluateMode(ctx, open, set, m, cal.Threshold(m))
+		r, err := evaluateMode(ctx, open, set, m, cal.For(m))
 		if err != nil {
 			return nil, err
 		}
@@ -121,9 +122,12 @@ func Evaluate(ctx context.Context, open Factory, set *corpus.EvalSet, cal *Calib
 	return reports, nil
 }
 
-func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode retrieval.Mode, threshold float64) (_ ModeReport, err error) {
-	r := ModeReport{Mode: mode, Threshold: threshold}
-	ans, release, err := open(ctx, mode, threshold)
+func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode retrieval.Mode, cal qa.Calibration) (_ ModeReport, err error) {
+	r := ModeReport{Mode: mode, Threshold: cal.Threshold}
+	if cal.Model != nil {
+		r.Threshold = cal.Model.Cut
+	}
+	ans, release, err := open(ctx, mode, cal)
 	if err != nil {
 		return r, fmt.Errorf("eval %s: %w", mode, err)
 	}
@@ -161,7 +165,7 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 			continue
 		case q.Unanswerable:
 			qs.Kind = "unanswerable"
-			r.Observations = append(r.Observations, Observation{Evidence: a.Evidence})
+			r.Observations = append(r.Observations, observe(q, a))
 			r.Unanswerable++
 			t := byTag[q.Tag]
 			if t == nil {
@@ -178,7 +182,7 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 			continue
 		}
 		qs.Kind = "answerable"
-		r.Observations = append(r.Observations, Observation{Evidence: a.Evidence, Answerable: true})
+		r.Observations = append(r.Observations, observe(q, a))
 		r.Answerable++
 		passages, err := ans.Retrieve(ctx, retrieval.Question{Text: q.Question})
 		if err != nil {
@@ -258,14 +262,10 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 	return r, nil
 }
 
-// chatWriter is the Writer of a small-talk reply (retrieval.Chat, once the
-// pipeline has it).
-const chatWriter = "chat"
-
 // ChatHandled reports whether a is a reply in chat mode: written by the
 // chat writer, not a refusal, and citing nothing.
 func ChatHandled(a *retrieval.Answer) bool {
-	return string(a.Writer) == chatWriter && !a.Refused && len(a.Citations) == 0
+	return a.Writer == retrieval.Chat && !a.Refused && len(a.Citations) == 0
 }
 
 // LeadSentence returns the first sentence of an answer: its first
@@ -294,6 +294,24 @@ func containsAlias(text string, aliases []string) bool {
 		}
 	}
 	return false
+}
+
+// observe is what one answer tells the calibration: its keyword evidence,
+// the judge's features, and whether answering would be right.
+func observe(q corpus.EvalQuestion, a *retrieval.Answer) Observation {
+	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: refusalTag(q), Refused: a.Refused}
+	if a.Features != nil {
+		o.Features = make([]float64, len(qa.FeatureNames))
+		for i, n := range qa.FeatureNames {
+			o.Features[i] = a.Features[n]
+		}
+		o.Evidence = a.Features["evidence"]
+	}
+	if q.Answerable() && !a.Refused {
+		o.Correct = answerContainsGold(a, q.Answers)
+		o.LeadCorrect = containsAlias(LeadSentence(a), q.Answers)
+	}
+	return o
 }
 
 // answerContainsGold reports whether the answer text contains a gold alias
@@ -375,12 +393,24 @@ func percentile(ds []time.Duration, p int) time.Duration {
 func Calibrate(ctx context.Context, open Factory, set *corpus.EvalSet) (*Calibration, error) {
 	cal := &Calibration{EvalSHA256: EvalSetHash(set), Modes: map[retrieval.Mode]ModeCalibration{}}
 	for _, m := range retrieval.Modes {
-		// Threshold 0 refuses nothing, so every question's evidence is seen.
-		r, err := evaluateMode(ctx, open, set, m, 0)
+		obs, err := Observe(ctx, open, set, m)
 		if err != nil {
 			return nil, err
 		}
-		cal.Modes[m] = CalibrateThreshold(r.Observations)
+		mc := CalibrateThreshold(obs)
+		mc.Judge, mc.CV = FitJudge(obs)
+		cal.Modes[m] = mc
 	}
 	return cal, nil
+}
+
+// Observe answers every question of set in mode m with a judge that
+// refuses nothing and reports its features, so that every question's
+// evidence and features are seen.
+func Observe(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mode) ([]Observation, error) {
+	r, err := evaluateMode(ctx, open, set, m, qa.Calibration{Observe: true})
+	if err != nil {
+		return nil, err
+	}
+	return r.Observations, nil
 }

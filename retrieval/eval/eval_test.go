@@ -17,8 +17,8 @@ import (
 // summitbot eval does.
 func subjects(t *testing.T) eval.Factory {
 	ix := retrievaltest.Index(t)
-	return func(ctx context.Context, m retrieval.Mode, threshold float64) (eval.Subject, func() error, error) {
-		return qa.New(ix, qa.Options{Mode: m}, threshold, nil), func() error { return nil }, nil
+	return func(ctx context.Context, m retrieval.Mode, cal qa.Calibration) (eval.Subject, func() error, error) {
+		return qa.New(ix, qa.Options{Mode: m}, cal, nil), func() error { return nil }, nil
 	}
 }
 
@@ -54,10 +54,13 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 // it at least as well as either retriever alone (MRR), and find it in the
 // top five at least as often as keyword search and nearly as often as vector
 // search; no citation may be invalid. The other floors sit just below
-// today's measurements on the 162/108/12 set (hybrid: recall@5 0.957,
-// answers 0.728, lead sentences 0.654, speakers 0.583, refusals 0.630,
-// false refusals 0.105): they guard against regressions and are not
-// targets, so a change that makes answers better should raise them.
+// today's measurements on the 162/108/12 set with the fitted judge
+// (hybrid: recall@5 0.957, answers 0.778, lead sentences 0.685, speakers
+// 0.750, refusals 0.676, false refusals 0.012, every chat message handled).
+// These judge with the model fitted on the same set, so they are in-sample
+// (docs/benchmarks.md has the cross-validated figures): they guard against
+// regressions and are not targets, so a change that makes answers better
+// should raise them.
 func TestEvalFigures(t *testing.T) {
 	set, err := corpus.DefaultEvalSet()
 	if err != nil {
@@ -77,7 +80,7 @@ func TestEvalFigures(t *testing.T) {
 		if r.CitationValidity != 1 {
 			t.Errorf("%s: citation validity %.3f, want 1", r.Mode, r.CitationValidity)
 		}
-		if r.Chat != 12 || r.Answerable+r.Unanswerable+r.Chat != len(set.Questions) {
+		if r.Chat != 12 || r.ChatHandled != r.Chat || r.Answerable+r.Unanswerable+r.Chat != len(set.Questions) {
 			t.Errorf("%s: %d answerable, %d unanswerable, %d chat of %d questions; chat must be scored apart",
 				r.Mode, r.Answerable, r.Unanswerable, r.Chat, len(set.Questions))
 		}
@@ -95,12 +98,12 @@ func TestEvalFigures(t *testing.T) {
 		t.Errorf("hybrid recall@5 %.3f; keyword %.3f, vector %.3f: want ≥ keyword and within 0.02 of vector",
 			h.RecallAt5, k.RecallAt5, v.RecallAt5)
 	}
-	if h.AnswerAccuracy < 0.72 || h.LeadAccuracy < 0.64 || h.SpeakerAccuracy < 0.57 {
-		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.72, ≥ 0.64, ≥ 0.57",
+	if h.AnswerAccuracy < 0.76 || h.LeadAccuracy < 0.67 || h.SpeakerAccuracy < 0.73 {
+		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.76, ≥ 0.67, ≥ 0.73",
 			h.AnswerAccuracy, h.LeadAccuracy, h.SpeakerAccuracy)
 	}
-	if h.RefusalAccuracy < 0.62 || h.FalseRefusals > 0.11 {
-		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.62, ≤ 0.11",
+	if h.RefusalAccuracy < 0.66 || h.FalseRefusals > 0.02 {
+		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.66, ≤ 0.02",
 			h.RefusalAccuracy, h.FalseRefusals)
 	}
 }

@@ -2,6 +2,8 @@ package meaning
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -16,7 +18,21 @@ type Vocabulary struct {
 	ids   []int     // the words that have vectors
 	vecs  []int8    // their quantized vectors, dims each, contiguous
 	norms []float64 // their quantized vectors' L2 norms
+
+	// nearest caches Nearest's answers: a question's common words recur
+	// in every question, and each costs a scan of the vocabulary. At most
+	// nearestCacheSize words are kept, so odd input cannot grow it.
+	nearest sync.Map // word → nearestResult
+	cached  atomic.Int64
 }
+
+type nearestResult struct {
+	word string
+	cos  float64
+}
+
+// nearestCacheSize bounds the Nearest cache.
+const nearestCacheSize = 50_000
 
 // NewVocabulary collects the words of texts, tokenized with t.Tokens.
 func NewVocabulary(t *Table, texts []string) *Vocabulary {
@@ -55,6 +71,21 @@ func (v *Vocabulary) Nearest(word string) (string, float64) {
 	if v.words[word] {
 		return word, 1
 	}
+	if r, ok := v.nearest.Load(word); ok {
+		r := r.(nearestResult)
+		return r.word, r.cos
+	}
+	w, c := v.scan(word)
+	if v.cached.Load() < nearestCacheSize {
+		if _, loaded := v.nearest.LoadOrStore(word, nearestResult{w, c}); !loaded {
+			v.cached.Add(1)
+		}
+	}
+	return w, c
+}
+
+// scan is Nearest without the cache.
+func (v *Vocabulary) scan(word string) (string, float64) {
 	id, ok := v.t.ID(word)
 	if !ok {
 		return v.misspelt(word)

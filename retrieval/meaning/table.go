@@ -227,6 +227,17 @@ func (t *Table) Similarity(a, b string) float64 {
 	return t.cosine(ia, ib)
 }
 
+// RankID is Rank for a word's table id (see ID).
+func (t *Table) RankID(id int) int { return t.rank(id) }
+
+// SimilarityIDs is Similarity for two words' table ids (see ID).
+func (t *Table) SimilarityIDs(a, b int) float64 {
+	if a == b {
+		return 1
+	}
+	return t.cosine(a, b)
+}
+
 // Prob estimates the unigram probability of word from its frequency rank by
 // Zipf's law: p(r) = 1 / (r · H(V)), where V is the source vocabulary size
 // (341,479) and H(V) = Σ_{k≤V} 1/k ≈ 13.3, so p sums to 1 over the source

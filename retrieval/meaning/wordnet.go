@@ -137,6 +137,12 @@ func (r *Relations) Related(a, b string) Relation {
 	if !ok {
 		return None
 	}
+	return r.RelatedIDs(ia, ib)
+}
+
+// RelatedIDs is Related for two words' table ids (see Table.ID), for a
+// caller that relates many pairs and looks each word up once.
+func (r *Relations) RelatedIDs(ia, ib int) Relation {
 	var bufA, bufB [8]int
 	la, lb := r.baseForms(ia, bufA[:0]), r.baseForms(ib, bufB[:0])
 	best := None

@@ -89,7 +89,7 @@ func newFixture(t *testing.T, o options) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.engine = qa.New(ix, qa.Options{}, cal.Threshold(retrieval.Hybrid), g)
+	f.engine = qa.New(ix, qa.Options{}, cal.For(retrieval.Hybrid), g)
 	return f
 }
 

@@ -26,6 +26,10 @@ type Analysis struct {
 	Query    string
 	Expanded string // Query with every alias group's canonical form added
 	Focus    Focus  // what a sentence must mention to answer Searched
+	// Speaker is whom a "what did X say / think / warn" question asks
+	// about, lower-cased ("kim", "peskov"); "" for other questions. The
+	// answer must be X's words, not those of someone quoted beside X.
+	Speaker string
 }
 
 // Analyse reads q against the index's vocabulary. Its only errors are
@@ -42,6 +46,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	}
 	a.Expanded = ix.Expand(a.Query)
 	a.Focus = focus(ix, a.Searched)
+	a.Speaker = AskedSpeaker(a.Searched)
 	return a, nil
 }
 
@@ -51,11 +56,11 @@ var kindCues = []struct {
 	kind retrieval.Kind
 	re   *regexp.Regexp
 }{
-	{retrieval.KindQuote, regexp.MustCompile(`(?i)^\s*(what|how)\s+(did|does|do|has|have|had|is|was)\b.*\b(say|said|tell|told|promise|pledge|warn|answer|reply|respond|describe|call|vow|stress)\w*\b`)},
+	{retrieval.KindQuote, regexp.MustCompile(`(?i)^\s*(what|how)\s+(did|does|do|has|have|had|is|was)\b.*\b(say|said|tell|told|promise|pledge|warn|answer|reply|respond|describe|call|vow|stress|think|thought|feel|felt|react)\w*\b`)},
 	{retrieval.KindDuration, regexp.MustCompile(`(?i)\b(what|which)\s+(time\s+)?(period|span|stretch)\b`)},
 	{retrieval.KindClock, regexp.MustCompile(`(?i)\bwhat\s+time\b|\bat\s+what\s+hour\b|\bwhat\s+hour\b`)},
 	{retrieval.KindSpeed, regexp.MustCompile(`(?i)\bhow\s+fast\b|\bspeed\b|\bhow\s+quickly\b`)},
-	{retrieval.KindWeight, regexp.MustCompile(`(?i)\bhow\s+heavy\b|\bweigh(s|t)?\b`)},
+	{retrieval.KindWeight, regexp.MustCompile(`(?i)\bhow\s+heavy\b|\bhow\s+much\b.*\bweigh(s|ed|t)?\b|\bweigh(s|t)?\b`)},
 	{retrieval.KindDuration, regexp.MustCompile(`(?i)\bhow\s+long\b|\bhow\s+much\s+time\b|\bhow\s+many\s+(seconds|minutes|hours|days|weeks|months|years)\b|\bduration\b`)},
 	{retrieval.KindDistance, regexp.MustCompile(`(?i)\bhow\s+far\b|\bdistance\b|\bhow\s+many\s+(km|kilomet(er|re)s|miles)\b`)},
 	{retrieval.KindCount, regexp.MustCompile(`(?i)\bhow\s+many\b|\bhow\s+much\b|\bnumber\s+of\b|\bhow\s+often\b`)},
@@ -65,15 +70,32 @@ var kindCues = []struct {
 	{retrieval.KindReason, regexp.MustCompile(`(?i)\bwhy\b|\bwhat\s+for\b|\breason\b`)},
 }
 
-// Classify returns the kind of answer a question asks for.
+// Classify returns the kind of answer a question asks for, read from its
+// main clause: of the cues that match, the one that starts first wins, so
+// "who met kim when he arrived" asks for a person, not a time (the "when"
+// opens a subordinate clause). Cues that start at the same word are tried
+// in order, so "how many years" is a duration before it is a count.
+//
+// A yes/no question ("did kim look happy when they shook hands") has no
+// wh-word in its main clause: a cue after its opening auxiliary, in the
+// same sentence, belongs to a subordinate clause, and the question asks for
+// no particular kind ("Was he there? Who?" still asks for a person).
 func Classify(question string) retrieval.Kind {
+	kind, at := retrieval.KindOther, len(question)+1
 	for _, c := range kindCues {
-		if c.re.MatchString(question) {
-			return c.kind
+		if m := c.re.FindStringIndex(question); m != nil && m[0] < at {
+			kind, at = c.kind, m[0]
 		}
 	}
-	return retrieval.KindOther
+	if at > 0 && at <= len(question) && yesNoRE.MatchString(question) && !strings.ContainsAny(question[:at], "?.!") {
+		return retrieval.KindOther
+	}
+	return kind
 }
+
+// yesNoRE matches a question that opens with an auxiliary verb: a yes/no
+// question.
+var yesNoRE = regexp.MustCompile(`(?i)^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b`)
 
 // cueWords are the (analysed) words of a question that say what kind of
 // answer it wants, or are chat filler, rather than what it is about; they

@@ -31,11 +31,8 @@ func answerer(t testing.TB) *qa.Pipeline {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &qa.Pipeline{
-		Index:   testIndex(t),
-		Options: qa.Options{Mode: retrieval.Hybrid},
-		Judge:   qa.Threshold{Min: cal.Threshold(retrieval.Hybrid)},
-	}
+	// The shipped pipeline: the fitted judge of the shipped calibration.
+	return qa.New(testIndex(t), qa.Options{Mode: retrieval.Hybrid}, cal.For(retrieval.Hybrid), nil)
 }
 
 var markerRE = regexp.MustCompile(`\[(\d+)\]`)

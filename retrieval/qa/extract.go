@@ -18,15 +18,7 @@ type Extract struct{}
 // Write implements Writer. It sorts in.Candidates, best first.
 func (Extract) Write(_ context.Context, in *Input, _ func(string)) (*retrieval.Answer, error) {
 	cands := in.Candidates
-	slices.SortStableFunc(cands, func(a, b Candidate) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cands, byScore)
 
 	var chosen []Candidate
 	for _, c := range cands {

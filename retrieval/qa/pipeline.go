@@ -61,13 +61,30 @@ type Pipeline struct {
 	Rewrite Rewriter // when not nil, follow-ups are rewritten first
 }
 
-// New wires the pipeline the bot and every command answer with: the
-// calibrated Threshold judge, and the extractive writer, or, when gen is
-// not nil, the model's writer, which also rewrites follow-ups. It is the
-// one place where the answerer is chosen; a new judge or writer is wired
-// here.
-func New(ix *search.Index, opts Options, threshold float64, gen *Generate) *Pipeline {
-	p := &Pipeline{Index: ix, Options: opts, Judge: Threshold{Min: threshold}, Writer: Extract{}}
+// Calibration is what the eval set measured for a retrieval mode: the
+// keyword evidence threshold, and the fitted answerability model when
+// there is one (see retrieval/eval).
+type Calibration struct {
+	Threshold float64
+	Model     *Logistic
+	// Observe answers every question and reports the judge's features
+	// (Answer.Features): how the eval set's features are collected for
+	// fitting.
+	Observe bool
+}
+
+// New wires the pipeline the bot and every command answer with: the fitted
+// judge when cal has a model (else the plain evidence threshold), and the
+// extractive writer, or, when gen is not nil, the model's writer, which
+// also rewrites follow-ups. The judge runs before any writer, so a
+// question it refuses never reaches the model. It is the one place where
+// the answerer is chosen; a new judge or writer is wired here.
+func New(ix *search.Index, opts Options, cal Calibration, gen *Generate) *Pipeline {
+	var judge Judge = Threshold{Min: cal.Threshold}
+	if cal.Model != nil || cal.Observe {
+		judge = Fitted{Model: cal.Model, Meaning: NewMeaning(SentenceTexts(ix))}
+	}
+	p := &Pipeline{Index: ix, Options: opts, Judge: judge, Writer: Extract{}}
 	if gen != nil {
 		p.Writer, p.Rewrite = *gen, *gen
 	}
@@ -100,6 +117,9 @@ func (p *Pipeline) Answer(ctx context.Context, q retrieval.Question, draft func(
 	if err != nil {
 		return nil, err
 	}
+	if in, kind := ReadIntent(a.Question); in != IntentQuestion {
+		return converse(a, in, kind, start), nil
+	}
 	ans, err := p.answer(ctx, a, start, draft)
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", a.Question, err)
@@ -131,6 +151,12 @@ func (p *Pipeline) answer(ctx context.Context, a Analysis, start time.Time, draf
 		return nil, fmt.Errorf("judge: %w", err)
 	}
 	ans.Evidence, ans.Threshold = v.Evidence, v.Threshold
+	if v.Features != nil {
+		ans.Features = make(map[string]float64, len(v.Features))
+		for i, x := range v.Features {
+			ans.Features[FeatureNames[i]] = x
+		}
+	}
 	if !v.Answer {
 		ans.Refused = true
 		ans.Answer = retrieval.RefusalText
@@ -145,6 +171,36 @@ func (p *Pipeline) answer(ctx context.Context, a Analysis, start time.Time, draf
 		Index: p.Index, Options: opt, Analysis: a, Retrieved: r,
 		Candidates: cands, Answer: ans, Start: start,
 	}, draft)
+}
+
+// converse answers what is not a question for the articles: small talk
+// gets a friendly reply that quotes nothing, an attempt to instruct the
+// bot is refused. Neither retrieves anything.
+func converse(a Analysis, in Intent, kind ChatKind, start time.Time) *retrieval.Answer {
+	ans := &retrieval.Answer{
+		Question:  a.Question,
+		Writer:    retrieval.Chat,
+		Kind:      a.Kind,
+		Citations: []retrieval.Citation{},
+		Answer:    ChatReply(kind),
+	}
+	if in == IntentInstruction {
+		ans.Writer, ans.Refused, ans.Answer = retrieval.Extractive, true, InstructionRefusal
+	}
+	ans.Timings.Total = time.Since(start)
+	return ans
+}
+
+// SentenceTexts returns the text of every sentence of the index, the
+// corpus the judge's word meaning is fitted on.
+func SentenceTexts(ix *search.Index) []string {
+	var texts []string
+	for _, a := range ix.Corpus().Articles {
+		for _, s := range a.Sentences {
+			texts = append(texts, a.Text[s.Start:s.End])
+		}
+	}
+	return texts
 }
 
 // Retrieve implements retrieval.Snapshot: the passages an answer to q reads.

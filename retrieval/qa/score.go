@@ -17,6 +17,9 @@ type Candidate struct {
 	// Evidence is how well the sentence, read in its passage, covers the
 	// question, 0..1.
 	Evidence float64
+	// Fits says whether the sentence holds the kind of fact asked for (a
+	// date for "when"; any sentence for a question of no particular kind).
+	Fits bool
 	// Counts says whether Evidence is evidence that the articles answer
 	// the question at all: the sentence holds the kind of fact asked for
 	// and, for a measurable kind, shares something with the question.
@@ -55,12 +58,16 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			if fits && a.Kind != retrieval.KindOther {
 				c.Score += w.kind * kindBonus[a.Kind]
 			}
+			if a.Speaker != "" {
+				c.Score += w.speaker * attribution(ix, i, a.Speaker)
+			}
 			// The evidence that the articles answer the question at all is the
 			// best covering sentence, read in its passage, that holds the
 			// kind of fact asked for. For a measurable kind that sentence must
 			// itself share something with the question: a date in the passage
 			// about Luna-25 that belongs to another launch does not say when
 			// Luna-25 crashed.
+			c.Fits = fits
 			c.Evidence = (sentCov + chunkCov) / 2
 			c.Counts = (fits && sentCov > 0) || !measurable[a.Kind]
 			cands = append(cands, c)
@@ -74,8 +81,46 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 // the question are as vectors (which forgives spelling and inflection), how
 // high its passage ranked, and whether it holds the kind of fact asked for.
 var scoreWeights = struct {
-	sentence, passage, similarity, rank, kind float64
-}{1, 0.4, 0.5, 0, 2}
+	sentence, passage, similarity, rank, kind, speaker float64
+}{1, 0.4, 0.5, 0, 2, 0.6}
+
+// attribution says whose words sentence i of the index gives, for a
+// question about what speaker said: 1 when they are the speaker's, -1 when
+// they are only someone else's, 0 when the sentence quotes nobody. A
+// pronoun ("…," he said) is the speaker the sentence before names.
+func attribution(ix *search.Index, i int, speaker string) float64 {
+	s := ix.Sentence(i)
+	who := Speakers(s.Text)
+	if len(who) == 0 {
+		return 0
+	}
+	asked := strings.Fields(speaker)
+	for _, w := range who {
+		if w == "he" || w == "she" {
+			w = ""
+			if i > 0 && ix.Sentence(i-1).Article == s.Article {
+				for _, p := range Speakers(ix.Sentence(i - 1).Text) {
+					if p != "he" && p != "she" {
+						w = p
+						break
+					}
+				}
+			}
+		}
+		if w != "" && (slices.Contains(asked, w) || sameEntity(ix, w, speaker)) {
+			return 1
+		}
+	}
+	return -1
+}
+
+// sameEntity reports whether two names are forms of one alias group
+// ("peskov" and "kremlin spokesman").
+func sameEntity(ix *search.Index, a, b string) bool {
+	ca, _ := ix.Aliases().Mentions(a)
+	cb, _ := ix.Aliases().Mentions(b)
+	return slices.ContainsFunc(ca, func(c string) bool { return slices.Contains(cb, c) })
+}
 
 // kindBonus is how much a sentence gains for holding the kind of fact the
 // question asks for. Durations, distances, counts and dates are precise

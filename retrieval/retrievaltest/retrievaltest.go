@@ -105,7 +105,7 @@ func Build(emb retrieval.Embedder, mode retrieval.Mode, gen *qa.Generate, opts .
 		if err != nil {
 			return nil, err
 		}
-		return qa.New(ix, qa.Options{Mode: mode}, cal.Threshold(mode), gen), nil
+		return qa.New(ix, qa.Options{Mode: mode}, cal.For(mode), gen), nil
 	}
 }
 

@@ -1,0 +1,337 @@
+package qa
+
+import (
+	"context"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/summitbot/summitbot/retrieval/meaning"
+)
+
+// Meaning is what the judge knows of words: the GloVe table, the articles'
+// vocabulary, SIF sentence vectors fitted on the articles, and WordNet.
+type Meaning struct {
+	table *meaning.Table
+	vocab *meaning.Vocabulary
+	sif   *meaning.SIF
+	rel   *meaning.Relations
+
+	// Set by session, for one question.
+	ids    map[string]int
+	covers map[[2]string]float64
+}
+
+// NewMeaning builds the word-meaning view of a corpus from its texts (the
+// articles' sentences).
+func NewMeaning(texts []string) *Meaning {
+	t := meaning.Default()
+	return &Meaning{
+		table: t,
+		vocab: meaning.NewVocabulary(t, texts),
+		sif:   meaning.NewSIF(t, texts, meaning.DefaultA),
+		rel:   meaning.DefaultRelations(),
+	}
+}
+
+// Facts are what the judge reads of one question and the best sentences
+// scoring found for it.
+type Facts struct {
+	Question string   // as analysed: cleaned and corrected
+	Lead     string   // the best-scoring sentence
+	Top      []string // the best few sentences, Lead first
+	Passages []string // the passages of the best few sentences
+	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
+	KindFits bool     // the lead sentence holds the kind of fact asked for (a date for "when")
+	Speaker  string   // for "what did X say": X; else ""
+	Spoken   bool     // the lead sentence is attributed to Speaker
+}
+
+// FeatureNames name the judge's features, in the order Features returns
+// them. Each is a family of evidence that the articles answer a question.
+var FeatureNames = []string{
+	"grounding",       // how well the question's words, weighted by specificity, sit in the articles' vocabulary
+	"absent",          // specific words, names and numbers of the question that no article has
+	"lead_similarity", // SIF cosine of the question and the lead sentence
+	"focus",           // the question's weighted words the lead sentence covers, directly or by a meaning bridge
+	"top_focus",       // the same over the best few sentences together
+	"evidence",        // the keyword evidence
+	"kind",            // 1 when the lead sentence holds the kind of fact asked for
+	"weakest",         // the least-covered specific word of the question, over the best few sentences
+	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
+	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
+}
+
+// Features returns the judge's feature values for f, in the order of
+// FeatureNames.
+func (m *Meaning) Features(f Facts) []float64 {
+	m = m.session()
+	words := m.table.Tokens(f.Question)
+	qv, _ := m.sif.Embed(context.Background(), []string{f.Question, f.Lead})
+	lead := m.table.Tokens(f.Lead)
+	var top, near []string
+	for _, s := range f.Top {
+		top = append(top, m.table.Tokens(s)...)
+	}
+	for _, p := range f.Passages {
+		near = append(near, m.table.Tokens(p)...)
+	}
+	kind := 0.0
+	if f.KindFits {
+		kind = 1
+	}
+	return []float64{
+		m.vocab.Grounding(f.Question),
+		m.absent(words),
+		float64(dot32(qv[0], qv[1])),
+		m.focus(words, lead),
+		m.focus(words, top),
+		f.Evidence,
+		kind,
+		m.weakest(words, top),
+		m.absentNear(words, near),
+		m.focusExact(words, top),
+	}
+}
+
+// rare is the frequency rank past which a word names something specific
+// (a place, a person, a term of art): "vladivostok", "kursk", "tie".
+const rare = 8000
+
+// absentNear counts the question's rare words and numbers that the
+// passages the answer would quote from lack (as such or by stem): "what
+// did they agree in vladivostok in 2019" is not answered by passages
+// about 2023 that never say 2019, though other passages do.
+func (m *Meaning) absentNear(question, passages []string) float64 {
+	have := make(map[string]bool, len(passages))
+	for _, w := range passages {
+		have[w] = true
+	}
+	n := 0.0
+	for _, w := range question {
+		if !isFigure(w) {
+			if r, ok := m.table.Rank(w); ok && r < rare {
+				continue
+			}
+		}
+		if have[w] || slices.ContainsFunc(passages, func(p string) bool { return sameStem(w, p) }) {
+			continue
+		}
+		if _, c := m.vocab.Nearest(w); c < 1 && !isFigure(w) && c >= 0.8 {
+			continue // a misspelling of an article word: the question's typo
+		}
+		n++
+	}
+	return min(n, 3)
+}
+
+// focusExact is focus with no meaning bridge: the same word or stem only.
+func (m *Meaning) focusExact(question, sentence []string) float64 {
+	var got, total float64
+	for _, w := range question {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		total += wt
+		if slices.ContainsFunc(sentence, func(s string) bool { return s == w || sameStem(w, s) }) {
+			got += wt
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// weakest is how well the best few sentences cover the question's
+// least-covered specific word: a question about Kim's gift is not answered
+// by sentences about Kim and Putin that never mention a gift, however well
+// they cover the rest.
+func (m *Meaning) weakest(question, sentence []string) float64 {
+	low := 1.0
+	for _, w := range question {
+		if m.table.SIFWeight(w, meaning.DefaultA) < specific && !isFigure(w) {
+			continue
+		}
+		best := 0.0
+		for _, s := range sentence {
+			best = max(best, m.cover(w, s))
+		}
+		low = min(low, best)
+	}
+	return low
+}
+
+// specific is the SIF weight above which a word is specific enough that a
+// question naming it asks about it: roughly outside the 400 commonest words.
+const specific = 0.8
+
+// absent counts the specific words of a question that the articles lack: a
+// number not in them, or a word with no article word near it in meaning or
+// spelling. "who won the world cup" names "cup"; "what did kim say at the
+// 2019 summit" names "2019".
+func (m *Meaning) absent(words []string) float64 {
+	n := 0.0
+	for _, w := range words {
+		if isFigure(w) {
+			if near, _ := m.vocab.Nearest(w); near != w {
+				n++
+			}
+			continue
+		}
+		if m.table.SIFWeight(w, meaning.DefaultA) < specific {
+			continue
+		}
+		if _, c := m.vocab.Nearest(w); c < 0.45 {
+			n++
+		}
+	}
+	return min(n, 3)
+}
+
+// focus is the SIF-weighted share of the question's words that the
+// sentence words cover: the same word, a word of the same stem, or a word
+// near in meaning (GloVe cosine, or a WordNet synonym, hypernym or
+// derivation). An antonym covers nothing.
+func (m *Meaning) focus(question, sentence []string) float64 {
+	var got, total float64
+	for _, w := range question {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		total += wt
+		best := 0.0
+		for _, s := range sentence {
+			c := m.cover(w, s)
+			if c > best {
+				best = c
+				if best == 1 {
+					break
+				}
+			}
+		}
+		got += wt * best
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// session returns a copy of m that remembers, for one question, the
+// table ids of words and how far one word covers another: the features
+// relate the same pairs several times, and each lookup is a binary search
+// of the table.
+func (m *Meaning) session() *Meaning {
+	c := *m
+	c.ids = map[string]int{}
+	c.covers = map[[2]string]float64{}
+	return &c
+}
+
+// id returns word's table id, or -1.
+func (m *Meaning) id(w string) int {
+	if m.ids == nil {
+		if id, ok := m.table.ID(w); ok {
+			return id
+		}
+		return -1
+	}
+	id, ok := m.ids[w]
+	if !ok {
+		if id, ok = m.table.ID(w); !ok {
+			id = -1
+		}
+		m.ids[w] = id
+	}
+	return id
+}
+
+// cover says how far sentence word s covers question word w, 0..1.
+func (m *Meaning) cover(w, s string) float64 {
+	if w == s || sameStem(w, s) {
+		return 1
+	}
+	if m.common(w) || m.common(s) {
+		return 0 // "the", "did", "what": nothing to bridge, only to match
+	}
+	if m.covers == nil {
+		return m.coverIDs(m.id(w), m.id(s))
+	}
+	k := [2]string{w, s}
+	c, ok := m.covers[k]
+	if !ok {
+		c = m.coverIDs(m.id(w), m.id(s))
+		m.covers[k] = c
+	}
+	return c
+}
+
+// commonRank is the frequency rank within which a word is too common to be
+// bridged by meaning to another: function words and the commonest verbs.
+const commonRank = 150
+
+// common reports whether w is one of the commonRank commonest words.
+func (m *Meaning) common(w string) bool {
+	id := m.id(w)
+	return id >= 0 && m.table.RankID(id) <= commonRank
+}
+
+// coverIDs is cover for two table ids (-1: not in the table).
+func (m *Meaning) coverIDs(a, b int) float64 {
+	if a < 0 || b < 0 {
+		return 0
+	}
+	switch m.rel.RelatedIDs(a, b) {
+	case meaning.Antonym:
+		return 0
+	case meaning.Synonym, meaning.Same:
+		return 0.95
+	case meaning.Hypernym, meaning.Hyponym, meaning.Derivation:
+		return 0.85
+	}
+	if c := m.table.SimilarityIDs(a, b); c >= 0.6 {
+		return c
+	}
+	return 0
+}
+
+// sameStem reports whether two words share a stem: one is the other plus
+// a common suffix, or both are long and share all but their last letters
+// ("meet"/"meeting", "arrive"/"arrived", "russia"/"russian").
+func sameStem(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) < 4 {
+		return false
+	}
+	p := len(a) - 1
+	if len(a) >= 6 {
+		p = len(a) - 2
+	}
+	return strings.HasPrefix(b, a[:p]) && len(b)-p <= 4
+}
+
+// isFigure reports whether w is a number as the tokenizer keeps it:
+// "2019", "1,000", "42.7".
+func isFigure(w string) bool {
+	return w != "" && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) && r != ',' && r != '.' }) < 0
+}
+
+func dot32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		s += float64(a[i]) * float64(b[i])
+	}
+	if math.IsNaN(s) {
+		return 0
+	}
+	return s
+}
+
+// SentenceScore is how well a sentence answers a question by meaning: the
+// question's words it covers, weighted by specificity.
+func (m *Meaning) SentenceScore(question, sentence string) (focus, sim float64) {
+	qw := m.table.Tokens(question)
+	sw := m.table.Tokens(sentence)
+	v, _ := m.sif.Embed(context.Background(), []string{question, sentence})
+	return m.focus(qw, sw), dot32(v[0], v[1])
+}

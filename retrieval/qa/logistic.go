@@ -1,0 +1,211 @@
+package qa
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Logistic is a fitted logistic model over named features: the
+// probability that the articles answer a question. It is data, written by
+// `summitbot eval --write-calibration` and embedded like the calibration.
+type Logistic struct {
+	Features []string  `json:"features"`
+	Mean     []float64 `json:"mean"`  // each feature's mean over the fitting set
+	Scale    []float64 `json:"scale"` // and its standard deviation (1 when constant)
+	Weights  []float64 `json:"weights"`
+	Bias     float64   `json:"bias"`
+	// Cut is the probability at and above which a question is answered.
+	Cut float64 `json:"cut"`
+}
+
+// Prob returns the model's probability for the feature values x, given in
+// the order of m.Features.
+func (m *Logistic) Prob(x []float64) float64 {
+	z := m.Bias
+	for i, v := range x {
+		z += m.Weights[i] * (v - m.Mean[i]) / m.Scale[i]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// Answers is the fitted judge's decision on features x. A question with no
+// keyword evidence at all is refused whatever the model says: no sentence
+// of its passages shares a word with it, or, for a question that asks for
+// a measurable fact (a date, a count, a weight), none holds a fact of that
+// form — the rule the threshold judge has always kept.
+func (m *Logistic) Answers(x []float64) bool {
+	if i := slices.Index(m.Features, "evidence"); i >= 0 && x[i] <= 0 {
+		return false
+	}
+	return m.Prob(x) >= m.Cut
+}
+
+// check reports a model whose arrays disagree with its feature list.
+func (m *Logistic) check() error {
+	n := len(m.Features)
+	if len(m.Mean) != n || len(m.Scale) != n || len(m.Weights) != n {
+		return fmt.Errorf("judge model: %d features but %d means, %d scales, %d weights", n, len(m.Mean), len(m.Scale), len(m.Weights))
+	}
+	if slices.Contains(m.Scale, 0) {
+		return errors.New("judge model: a feature scale is 0")
+	}
+	return nil
+}
+
+// FitLogistic fits a logistic model to rows x (one per question, features
+// in the order of names) and outcomes y (true: answerable), by Newton's
+// method with an L2 penalty l2 on the standardised weights, which keeps
+// the fit finite when the classes separate. It chooses the cut with
+// ChooseCut.
+func FitLogistic(names []string, x [][]float64, y []bool, l2, falseRefusalCost float64) *Logistic {
+	d := len(names)
+	m := &Logistic{Features: names, Mean: make([]float64, d), Scale: make([]float64, d), Weights: make([]float64, d)}
+	n := float64(len(x))
+	for j := range d {
+		for _, row := range x {
+			m.Mean[j] += row[j] / n
+		}
+		var ss float64
+		for _, row := range x {
+			ss += (row[j] - m.Mean[j]) * (row[j] - m.Mean[j])
+		}
+		m.Scale[j] = math.Sqrt(ss / n)
+		if m.Scale[j] < 1e-12 {
+			m.Scale[j] = 1
+		}
+	}
+	z := make([][]float64, len(x)) // standardised rows with a leading 1 for the bias
+	for i, row := range x {
+		z[i] = make([]float64, d+1)
+		z[i][0] = 1
+		for j := range d {
+			z[i][j+1] = (row[j] - m.Mean[j]) / m.Scale[j]
+		}
+	}
+	w := make([]float64, d+1)
+	for range 50 {
+		grad := make([]float64, d+1)
+		hess := make([][]float64, d+1)
+		for j := range hess {
+			hess[j] = make([]float64, d+1)
+		}
+		for i, zi := range z {
+			p := sigmoid(dot(w, zi))
+			t := 0.0
+			if y[i] {
+				t = 1
+			}
+			for j := range zi {
+				grad[j] += (p - t) * zi[j]
+				for k := range zi {
+					hess[j][k] += p * (1 - p) * zi[j] * zi[k]
+				}
+			}
+		}
+		for j := 1; j <= d; j++ { // the bias is not penalised
+			grad[j] += l2 * w[j]
+			hess[j][j] += l2
+		}
+		step := solve(hess, grad)
+		if step == nil {
+			break
+		}
+		var size float64
+		for j := range w {
+			w[j] -= step[j]
+			size = max(size, math.Abs(step[j]))
+		}
+		if size < 1e-9 {
+			break
+		}
+	}
+	m.Bias = w[0]
+	copy(m.Weights, w[1:])
+	probs := make([]float64, len(x))
+	for i, row := range x {
+		probs[i] = m.Prob(row)
+	}
+	m.Cut = ChooseCut(probs, y, falseRefusalCost)
+	return m
+}
+
+// ChooseCut returns the probability cut that makes the fewest costly
+// mistakes on the fitting set, counting a false refusal (an answerable
+// question refused) falseRefusalCost times and a wrong answer once. The
+// cut sits halfway between two neighbouring probabilities, so it does not
+// hang on one question's exact value.
+func ChooseCut(probs []float64, y []bool, falseRefusalCost float64) float64 {
+	sorted := slices.Clone(probs)
+	slices.Sort(sorted)
+	cuts := []float64{0}
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] > sorted[i-1] {
+			cuts = append(cuts, (sorted[i]+sorted[i-1])/2)
+		}
+	}
+	cuts = append(cuts, 1)
+	best, bestCost := 0.5, math.Inf(1)
+	for _, c := range cuts {
+		var cost float64
+		for i, p := range probs {
+			switch {
+			case y[i] && p < c:
+				cost += falseRefusalCost
+			case !y[i] && p >= c:
+				cost++
+			}
+		}
+		// Among equal costs prefer the cut nearest 0.5: the least extreme.
+		if cost < bestCost || (cost == bestCost && math.Abs(c-0.5) < math.Abs(best-0.5)) {
+			best, bestCost = c, cost
+		}
+	}
+	return best
+}
+
+func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// solve returns x with a·x = b by Gaussian elimination with partial
+// pivoting, or nil when a is singular. a and b are overwritten.
+func solve(a [][]float64, b []float64) []float64 {
+	n := len(b)
+	for c := range n {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(a[r][c]) > math.Abs(a[p][c]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p][c]) < 1e-12 {
+			return nil
+		}
+		a[c], a[p] = a[p], a[c]
+		b[c], b[p] = b[p], b[c]
+		for r := c + 1; r < n; r++ {
+			f := a[r][c] / a[c][c]
+			for k := c; k < n; k++ {
+				a[r][k] -= f * a[c][k]
+			}
+			b[r] -= f * b[c]
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := b[r]
+		for k := r + 1; k < n; k++ {
+			s -= a[r][k] * x[k]
+		}
+		x[r] = s / a[r][r]
+	}
+	return x
+}

@@ -1,0 +1,47 @@
+package qa
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestFitLogisticRecoversWeights fits data drawn from a known model and
+// checks the fit finds its weights' signs and sizes and separates the
+// classes.
+func TestFitLogisticRecoversWeights(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var x [][]float64
+	var y []bool
+	for range 2000 {
+		a, b, c := r.NormFloat64(), r.NormFloat64(), r.NormFloat64()
+		p := sigmoid(2*a - 1*b + 0.5)
+		x = append(x, []float64{a, b, c})
+		y = append(y, r.Float64() < p)
+	}
+	m := FitLogistic([]string{"a", "b", "noise"}, x, y, 1e-3, 1)
+	if err := m.check(); err != nil {
+		t.Fatal(err)
+	}
+	// Standardised weights are the true ones times the feature's spread (≈1).
+	for i, want := range []float64{2, -1, 0} {
+		if math.Abs(m.Weights[i]-want) > 0.3 {
+			t.Errorf("weight %s = %.2f, want about %.1f", m.Features[i], m.Weights[i], want)
+		}
+	}
+	if math.Abs(m.Bias-0.5) > 0.3 {
+		t.Errorf("bias = %.2f, want about 0.5", m.Bias)
+	}
+}
+
+func TestChooseCutWeighsFalseRefusals(t *testing.T) {
+	probs := []float64{0.1, 0.3, 0.4, 0.6, 0.9}
+	y := []bool{false, true, false, true, true}
+	// Refusing the 0.3 answerable question costs 5; answering 0.4 costs 1.
+	if got := ChooseCut(probs, y, 5); got > 0.3 {
+		t.Errorf("cut with costly false refusals = %.2f, want ≤ 0.3", got)
+	}
+	if got := ChooseCut(probs, y, 0.5); got < 0.4 {
+		t.Errorf("cut with cheap false refusals = %.2f, want > 0.4", got)
+	}
+}

@@ -1,0 +1,177 @@
+package qa
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// askedSpeaker matches a question about what someone said or thought:
+// "what did kim say about the war", "wht did putin think abt it", "how did
+// peskov respond". The name is the group; it may be two words ("kim jong
+// un" is cut to its first word by the verb list, which is enough to match
+// a speaker by any of their names).
+var askedSpeaker = regexp.MustCompile(`(?i)\b(?:what|wht|wat|wut|how)(?: exactly)? (?:did|does|do|has|had|was|is|would)\s+((?:mr\.? |dr\.? |president |spokesman |minister )?[a-z][a-z'’.-]*(?: [a-z][a-z'’-]*){0,2})\s+(?:say|said|says|think|thinks|thought|tell|told|warn|warned|add|added|claim|claimed|promise|promised|mention|mentioned|reply|replied|respond|responded|react|reacted|announce|announced|stress|stressed|note|noted|praise|praised|feel|felt|toast|toasted|comment|commented|answer|answered)\b`)
+
+// askedPossessive matches "what was kim's reaction", "whats putins take on".
+var askedPossessive = regexp.MustCompile(`(?i)\b(?:what|wht|wat)(?:'s|s| was| is| were)\s+([a-z][a-z-]*?)(?:'s|’s|s)\s+(?:reaction|response|view|take|opinion|comment|message|answer|words|quote|toast|promise|warning)\b`)
+
+// notSpeakers are words the speaker patterns catch that name nobody.
+var notSpeakers = map[string]bool{
+	"they": true, "it": true, "he": true, "she": true, "you": true, "u": true, "we": true, "the": true,
+	"this": true, "that": true, "people": true, "everyone": true, "anyone": true, "i": true,
+}
+
+// AskedSpeaker returns the person a "what did X say" question asks about,
+// lower-cased, or "" when the question is not of that shape.
+func AskedSpeaker(question string) string {
+	m := askedSpeaker.FindStringSubmatch(question)
+	if m == nil {
+		m = askedPossessive.FindStringSubmatch(question)
+	}
+	if m == nil {
+		return ""
+	}
+	name := strings.ToLower(m[1])
+	for _, title := range []string{"mr. ", "mr ", "dr. ", "dr ", "president ", "spokesman ", "minister "} {
+		name = strings.TrimPrefix(name, title)
+	}
+	if notSpeakers[strings.Fields(name)[0]] {
+		return ""
+	}
+	return name
+}
+
+// speechVerb matches the verbs that attribute words to a speaker.
+var speechVerb = regexp.MustCompile(`\b(?:said|says|say|told|tells|added|adds|warned|warns|replied|stressed|noted|praised|toasted|announced|claimed|insisted|quoted|saying)\b`)
+
+// accordingTo matches an attribution after the fact: "…, according to
+// Kremlin spokesman Dmitry Peskov".
+var accordingTo = regexp.MustCompile(`\baccording to\b`)
+
+// Speakers returns who a sentence attributes its words to, lower-cased:
+// the name right before a speech verb ("Mr Putin said", "Kremlin
+// spokesman Dmitry Peskov said", "Kim told Putin"), right after it ("said
+// Mr Putin", "RIA quoted spokeswoman Maria Zakharova as saying") or after
+// "according to". A pronoun subject ("he said") is returned as "he" or
+// "she", for the caller to resolve from the sentence before.
+func Speakers(sentence string) []string {
+	var out []string
+	for _, m := range speechVerb.FindAllStringIndex(sentence, -1) {
+		before, verb, after := sentence[:m[0]], sentence[m[0]:m[1]], sentence[m[1]:]
+		if verb == "saying" {
+			continue // "quoted X as saying": the name came with "quoted"
+		}
+		passive := strings.HasSuffix(strings.TrimSpace(before), " was") || strings.HasSuffix(strings.TrimSpace(before), " were")
+		if verb == "quoted" && !passive {
+			if name := nameAfter(after); name != "" {
+				out = append(out, name)
+			}
+			continue
+		}
+		if name := nameBefore(before); name != "" {
+			out = append(out, name)
+		} else if afterQuote(before) {
+			// '"…," said Mr Putin': the speaker follows the verb only
+			// after a quotation; "Experts said Russia would…" names none.
+			if name := nameAfter(after); name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	for _, m := range accordingTo.FindAllStringIndex(sentence, -1) {
+		if name := nameAfter(sentence[m[1]:]); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// nameBefore returns the name that ends just before a speech verb, looking
+// back past "was", "has" and the like: "Mr Putin" gives "putin", "he"
+// gives "he".
+func nameBefore(s string) string {
+	words := strings.Fields(s)
+	for len(words) > 0 {
+		switch words[len(words)-1] {
+		case "was", "were", "has", "had", "have", "also", "then", "later", "earlier", "reportedly":
+			words = words[:len(words)-1]
+			continue
+		}
+		break
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if strings.ContainsAny(last, `,.;:"“”`) {
+		return "" // '…space," said' — no subject before the verb
+	}
+	switch strings.ToLower(last) {
+	case "he", "she":
+		return strings.ToLower(last)
+	}
+	if isName(last) {
+		return strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(last, "'s"), "’s"))
+	}
+	return ""
+}
+
+// afterQuote reports whether text ends with a quotation or a comma, the
+// place of an inverted attribution.
+func afterQuote(text string) bool {
+	text = strings.TrimSpace(text)
+	return text != "" && strings.ContainsAny(text[len(text)-1:], `,"'`) || strings.HasSuffix(text, "”") || strings.HasSuffix(text, "’")
+}
+
+// speakerTitles may stand between the parts of an attribution: "Kremlin
+// spokesman Dmitry Peskov", "ministry spokeswoman Maria Zakharova".
+var speakerTitles = map[string]bool{
+	"spokesman": true, "spokeswoman": true, "spokesperson": true, "minister": true, "president": true,
+	"leader": true, "secretary": true, "official": true, "director": true, "analyst": true,
+	"professor": true, "ministry": true, "press": true, "foreign": true, "defence": true, "defense": true,
+}
+
+// nameAfter returns the last word of the name that follows a verb or
+// "according to" within a few words, past titles: "Kremlin spokesman
+// Dmitry Peskov" gives "peskov", "Mr Putin, adding" gives "putin".
+func nameAfter(s string) string {
+	name := ""
+	for i, raw := range strings.Fields(s) {
+		if i > 6 {
+			break
+		}
+		w := strings.Trim(raw, `,.;:"“”'’()`)
+		switch {
+		case isName(w) || w == "Mr" || w == "Dr" || w == "Mrs" || w == "Ms":
+			if isName(w) {
+				name = strings.ToLower(strings.TrimSuffix(w, "'s"))
+			}
+		case speakerTitles[strings.ToLower(w)] || w == "the":
+		default:
+			return name
+		}
+		if strings.ContainsAny(raw, ",.;:") {
+			return name
+		}
+	}
+	return name
+}
+
+// isName reports whether w looks like a proper name: capitalised and not a
+// sentence-opening function word.
+func isName(w string) bool {
+	if w == "" {
+		return false
+	}
+	r := []rune(w)[0]
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	switch w {
+	case "The", "A", "An", "In", "On", "It", "They", "We", "But", "And", "As", "At", "This", "That", "Asked", "When", "Mr", "Mrs", "Ms", "Dr",
+		"Experts", "Analysts", "Officials", "Observers", "Critics", "Reports", "Sources", "Diplomats", "Some", "Others":
+		return false
+	}
+	return true
+}
