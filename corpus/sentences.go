@@ -71,10 +71,10 @@ func joinQuotations(p string, spans []Span) []Span {
 }
 
 // openQuotes reports whether text leaves a quotation open: an odd number of
-// straight double quotes, or more curly opening marks than closing ones.
+// double quotation marks, straight and curly counted together (articles mix
+// them: "sacred fight … forces”).
 func openQuotes(text string) bool {
-	straight := strings.Count(text, `"`)
-	return straight%2 == 1 || strings.Count(text, "“") > strings.Count(text, "”")
+	return (strings.Count(text, `"`)+strings.Count(text, "“")+strings.Count(text, "”"))%2 == 1
 }
 
 // numberFullStop restores the sentence break after a number that ends a

@@ -58,12 +58,14 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 		}
 	}
 	var err error
-	if a.cal, err = loadCalibration(cfg); err != nil {
-		return nil, err
-	}
-	judge := a.cal.For(mode)
+	var judge qa.Calibration
 	if o.judge != nil {
-		judge = *o.judge
+		judge = *o.judge // what eval measures: no calibration is read
+	} else {
+		if a.cal, err = loadCalibration(cfg); err != nil {
+			return nil, err
+		}
+		judge = a.cal.For(mode)
 	}
 	if a.embedder, a.cache, err = newEmbedder(cfg, getenv, a.log, o.metrics); err != nil {
 		return nil, err
@@ -71,7 +73,9 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 	if a.cache != nil && o.progress != nil {
 		a.cache.Progress = o.progress
 	}
-	warnCalibration(a.log, a.cal, a.embedder)
+	if a.cal != nil {
+		warnCalibration(a.log, a.cal, a.embedder)
+	}
 	gen := newGenerate(cfg, getenv, a.log)
 	if gen != nil {
 		gen.Generator = o.metrics.generator(gen.Generator)

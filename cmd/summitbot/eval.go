@@ -56,8 +56,8 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return g.engine, g.Close, nil
 	}
 	cal, err := loadCalibration(cfg)
-	if err != nil {
-		return err
+	if err != nil && *writeCal == "" {
+		return err // writing a calibration needs no old one
 	}
 	if *writeCal != "" {
 		if cal, err = eval.Calibrate(ctx, open, set); err != nil {

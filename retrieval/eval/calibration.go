@@ -63,8 +63,14 @@ func ReadCalibration(r io.Reader) (*Calibration, error) {
 		return nil, fmt.Errorf("read calibration: %w", err)
 	}
 	for _, m := range retrieval.Modes {
-		if _, ok := c.Modes[m]; !ok {
+		mc, ok := c.Modes[m]
+		if !ok {
 			return nil, fmt.Errorf("read calibration: no threshold for mode %q", m)
+		}
+		if mc.Judge != nil {
+			if err := mc.Judge.Check(); err != nil {
+				return nil, fmt.Errorf("read calibration: mode %q: %w; run summitbot eval --write-calibration again", m, err)
+			}
 		}
 	}
 	return &c, nil

@@ -77,7 +77,7 @@ var chat = map[string][]string{
 	"abt": {"about"}, "bc": {"because"}, "cant": {"can", "not"}, "cuz": {"because"},
 	"didnt": {"did", "not"}, "doesnt": {"does", "not"}, "dont": {"do", "not"},
 	"hes": {"he", "is"}, "howd": {"how", "did"}, "im": {"i", "am"}, "isnt": {"is", "not"},
-	"pls": {"please"}, "plz": {"please"}, "ppl": {"people"}, "r": {"are"}, "rn": {"right", "now"},
+	"pls": {"please"}, "plz": {"please"}, "ppl": {"people"}, "nk": {"north", "korea"}, "nk's": {"north", "korea"}, "lol": {}, "lmao": {}, "nah": {"no"}, "prof": {"professor"}, "info": {"information"}, "sk": {"south", "korea"}, "sats": {"satellites"}, "govt": {"government"}, "r": {"are"}, "rn": {"right", "now"},
 	"thx": {"thanks"}, "tho": {"though"}, "u": {"you"}, "ur": {"your"}, "wasnt": {"was", "not"},
 	"wat": {"what"}, "whats": {"what", "is"}, "whens": {"when", "is"}, "wheres": {"where", "is"},
 	"whos": {"who", "is"}, "wht": {"what"}, "wont": {"will", "not"}, "ya": {"you"}, "yr": {"year"},

@@ -61,12 +61,18 @@ func analyseQuestions(t *testing.T) []string {
 //   - kind.golden: the kind of answer it asks for;
 //   - corrected.golden: the question after spelling correction;
 //   - focus.golden: what a sentence must mention to answer it (alias
-//     concepts in brackets, then plain terms, as analysed).
+//     concepts in brackets, then plain terms, as analysed);
+//   - speaker.golden: whom a "what did X say" question asks about ("-"
+//     for other questions);
+//   - missing.golden: the question's specific terms that the articles hold
+//     in no form (qa.MissingTerms), which the judge refuses on;
+//   - intent.golden: question, chat or instruction (qa.ReadIntent).
 //
 // Run with -update to rewrite them after an intended change, and review
 // the diff.
 func TestAnalyseGolden(t *testing.T) {
 	ix := testIndex(t)
+	m := qa.NewMeaning(qa.SentenceTexts(ix))
 	tables := map[string][]string{}
 	for _, q := range analyseQuestions(t) {
 		a, err := qa.Analyse(ix, retrieval.Question{Text: q})
@@ -81,6 +87,14 @@ func TestAnalyseGolden(t *testing.T) {
 		}
 		focus = append(focus, a.Focus.Terms...)
 		tables["focus"] = append(tables["focus"], fmt.Sprintf("%s → %s", q, strings.Join(focus, " ")))
+		speaker := a.Speaker
+		if speaker == "" {
+			speaker = "-"
+		}
+		tables["speaker"] = append(tables["speaker"], fmt.Sprintf("%s → %s", q, speaker))
+		tables["missing"] = append(tables["missing"], fmt.Sprintf("%s → %s", q, strings.Join(m.MissingTerms(a.Searched), " ")))
+		in, _ := qa.ReadIntent(a.Question)
+		tables["intent"] = append(tables["intent"], fmt.Sprintf("%s → %s", q, in))
 	}
 	for name, got := range tables {
 		path := filepath.Join("testdata", "analyse", name+".golden")

@@ -57,6 +57,10 @@ func ReadIntent(text string) (Intent, ChatKind) {
 			return IntentInstruction, ChatOther
 		}
 	}
+	if degenerate(lower) {
+		// "kim kim kim kim…": no question to answer; say how to ask one.
+		return IntentChat, ChatHelp
+	}
 	kind := ChatOther
 	rest := lower
 	for _, p := range chatPhrases {
@@ -81,6 +85,21 @@ func ReadIntent(text string) (Intent, ChatKind) {
 		return IntentQuestion, ChatOther
 	}
 	return IntentChat, kind
+}
+
+// degenerate reports a message of one word said over and over: three
+// times or more, and nothing else.
+func degenerate(folded string) bool {
+	words := strings.Fields(folded)
+	if len(words) < 3 {
+		return false
+	}
+	for _, w := range words[1:] {
+		if w != words[0] {
+			return false
+		}
+	}
+	return true
 }
 
 // foldChat lower-cases text, keeps letters, digits and apostrophes, folds

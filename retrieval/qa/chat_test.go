@@ -24,6 +24,8 @@ func TestReadIntent(t *testing.T) {
 		{"good bot", IntentChat, ChatOther},
 		{"cooool thanks", IntentChat, ChatThanks},
 		{"bye", IntentChat, ChatFarewell},
+		{"kim kim kim kim kim kim", IntentChat, ChatHelp},
+		{"putin putin", IntentQuestion, ChatOther},
 		{"ty that helped", IntentChat, ChatThanks},
 		{"are u a bot or a person", IntentChat, ChatAbout},
 		{"how do i use this thing", IntentChat, ChatAbout},

@@ -17,6 +17,7 @@ type Meaning struct {
 	vocab *meaning.Vocabulary
 	sif   *meaning.SIF
 	rel   *meaning.Relations
+	names map[string]bool // the articles' names, lower-cased (namesOf)
 
 	// Set by session, for one question.
 	ids    map[string]int
@@ -32,7 +33,26 @@ func NewMeaning(texts []string) *Meaning {
 		vocab: meaning.NewVocabulary(t, texts),
 		sif:   meaning.NewSIF(t, texts, meaning.DefaultA),
 		rel:   meaning.DefaultRelations(),
+		names: namesOf(texts),
 	}
+}
+
+// namesOf returns the words the texts write capitalised inside a sentence,
+// lower-cased: the names of the people, places and bodies they mention
+// ("putin", "vostochny", "pyongyang", "kremlin").
+func namesOf(texts []string) map[string]bool {
+	names := map[string]bool{}
+	for _, text := range texts {
+		for i, w := range strings.Fields(text) {
+			w = strings.Trim(w, `.,;:!?"“”‘’()[]—-`)
+			if i == 0 || w == "" || !unicode.IsUpper([]rune(w)[0]) {
+				continue
+			}
+			w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+			names[strings.ToLower(w)] = true
+		}
+	}
+	return names
 }
 
 // Facts are what the judge reads of one question and the best sentences
@@ -61,6 +81,7 @@ var FeatureNames = []string{
 	"weakest",         // the least-covered specific word of the question, over the best few sentences
 	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
 	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
+	"missing",         // specific terms of the question the articles hold in no form (see MissingTerms)
 }
 
 // Features returns the judge's feature values for f, in the order of
@@ -92,6 +113,7 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.weakest(words, top),
 		m.absentNear(words, near),
 		m.focusExact(words, top),
+		float64(min(len(m.MissingTerms(f.Question)), 3)),
 	}
 }
 
@@ -334,4 +356,59 @@ func (m *Meaning) SentenceScore(question, sentence string) (focus, sim float64) 
 	sw := m.table.Tokens(sentence)
 	v, _ := m.sif.Embed(context.Background(), []string{question, sentence})
 	return m.focus(qw, sw), dot32(v[0], v[1])
+}
+
+// commonName is the frequency rank within which a word is taken for an
+// ordinary word even when it sits near a name.
+const commonName = 3000
+
+// compoundOfTheirs reports whether w is a hyphenated compound of words the
+// articles hold ("soviet-style").
+func (m *Meaning) compoundOfTheirs(w string) bool {
+	parts := strings.Split(w, "-")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if near, _ := m.vocab.Nearest(p); near != p && p != "style" && p != "like" && p != "era" {
+			return false
+		}
+	}
+	return true
+}
+
+// MissingTerms returns the specific terms of a question that the articles
+// hold in no form: numbers they never state, and names of the kind they
+// mention that they never mention: a word they lack (nor a misspelling or
+// other spelling of one of theirs) whose nearest word of theirs in meaning
+// is one of their names. "hanoi" sits nearest "pyongyang", "kursk" nearest
+// a Russian or Ukrainian place: another city, another summit, another
+// event. A rare word that is no name ("gonna", "stockpiled") sits nearest
+// an ordinary word and is not a missing term.
+func (m *Meaning) MissingTerms(question string) []string {
+	var out []string
+	for _, w := range m.table.Tokens(question) {
+		if len(w) <= 1 && !isFigure(w) {
+			continue
+		}
+		near, c := m.vocab.Nearest(w)
+		if base, ok := strings.CutSuffix(w, "s"); ok && near != w {
+			if b, _ := m.vocab.Nearest(base); b == base {
+				near = w // "kims", "japans": a possessive typed without its apostrophe
+			}
+		}
+		if near == w || m.compoundOfTheirs(w) {
+			continue
+		}
+		if !isFigure(w) {
+			if r, ok := m.table.Rank(w); ok && r < commonName {
+				continue // "founded", "middle": too common to name a thing
+			}
+			if c >= 0.8 || !m.names[near] {
+				continue // a spelling of one of their words, or no name at all
+			}
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -34,16 +34,26 @@ func (m *Logistic) Prob(x []float64) float64 {
 // keyword evidence at all is refused whatever the model says: no sentence
 // of its passages shares a word with it, or, for a question that asks for
 // a measurable fact (a date, a count, a weight), none holds a fact of that
-// form — the rule the threshold judge has always kept.
+// form — the rule the threshold judge has always kept. So is a question
+// that names a specific term the articles hold in no form (qa.MissingTerms:
+// "the Hanoi summit", "2024").
 func (m *Logistic) Answers(x []float64) bool {
 	if i := slices.Index(m.Features, "evidence"); i >= 0 && x[i] <= 0 {
 		return false
 	}
+	if i := slices.Index(m.Features, "missing"); i >= 0 && x[i] >= 1 {
+		return false // it names something the articles never mention
+	}
 	return m.Prob(x) >= m.Cut
 }
 
-// check reports a model whose arrays disagree with its feature list.
-func (m *Logistic) check() error {
+// Check reports a model that this judge cannot use: one fitted on other
+// features than FeatureNames (a calibration written by another version),
+// or whose arrays disagree with its feature list.
+func (m *Logistic) Check() error {
+	if !slices.Equal(m.Features, FeatureNames) {
+		return fmt.Errorf("judge model: fitted on features %v, the judge weighs %v", m.Features, FeatureNames)
+	}
 	n := len(m.Features)
 	if len(m.Mean) != n || len(m.Scale) != n || len(m.Weights) != n {
 		return fmt.Errorf("judge model: %d features but %d means, %d scales, %d weights", n, len(m.Mean), len(m.Scale), len(m.Weights))

@@ -20,8 +20,16 @@ func TestFitLogisticRecoversWeights(t *testing.T) {
 		y = append(y, r.Float64() < p)
 	}
 	m := FitLogistic([]string{"a", "b", "noise"}, x, y, 1e-3, 1)
-	if err := m.check(); err != nil {
-		t.Fatal(err)
+	if err := m.Check(); err == nil {
+		t.Error("Check accepted a model fitted on other features than FeatureNames")
+	}
+	m.Features = FeatureNames[:3]
+	if err := m.Check(); err == nil {
+		t.Error("Check accepted a model with 3 of the judge's features")
+	}
+	m.Features = []string{"a", "b", "noise"}
+	if len(m.Weights) != 3 || len(m.Mean) != 3 || len(m.Scale) != 3 {
+		t.Fatalf("fit has %d weights, %d means, %d scales; want 3 each", len(m.Weights), len(m.Mean), len(m.Scale))
 	}
 	// Standardised weights are the true ones times the feature's spread (≈1).
 	for i, want := range []float64{2, -1, 0} {

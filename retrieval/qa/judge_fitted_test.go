@@ -1,0 +1,125 @@
+package qa_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/summitbot/summitbot/corpus"
+	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/qa"
+	"github.com/summitbot/summitbot/retrieval/search"
+)
+
+// TestJudgeRefusesMissingTermAnswersTwin asks twin questions that differ
+// in one specific term: the articles never mention the Hanoi summit, and
+// do describe the handshake at Vostochny.
+func TestJudgeRefusesMissingTermAnswersTwin(t *testing.T) {
+	ans := answerer(t)
+	for _, tt := range []struct {
+		q      string
+		refuse bool
+	}{
+		{"How long did the handshake at the Hanoi summit last?", true},
+		{"How long did the handshake at the Vostochny summit last?", false},
+		{"what did putin and kim agree at their 2024 meeting", true},
+		{"what did putin and kim agree at their meeting", false},
+	} {
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Refused != tt.refuse {
+			t.Errorf("%q: refused %v (evidence %.3f, cut %.3f, features %v), want %v", tt.q, a.Refused, a.Evidence, a.Threshold, a.Features, tt.refuse)
+		}
+	}
+}
+
+// TestAnswersWholeAndUnrepeated checks every answer to the eval set: no
+// sentence starts or ends inside a quotation, and no sentence is said twice,
+// in the same or nearly the same words.
+func TestAnswersWholeAndUnrepeated(t *testing.T) {
+	ix := testIndex(t)
+	ans := answerer(t)
+	set, err := corpus.DefaultEvalSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range set.Questions {
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q.Question}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, s := range a.Sentences {
+			if marks := strings.Count(s.Text, `"`) + strings.Count(s.Text, "“") + strings.Count(s.Text, "”"); marks%2 == 1 {
+				t.Errorf("%s: sentence splits a quotation: %q", q.ID, s.Text)
+			}
+			for _, o := range a.Sentences[:i] {
+				if o.Text == s.Text || search.NearDuplicate(termSet(ix, o.Text), termSet(ix, s.Text)) {
+					t.Errorf("%s: said twice: %q and %q", q.ID, o.Text, s.Text)
+				}
+			}
+		}
+	}
+}
+
+func termSet(ix *search.Index, text string) map[string]bool {
+	set := map[string]bool{}
+	for _, term := range ix.Analyze(text) {
+		set[term] = true
+	}
+	return set
+}
+
+// TestBadInputGetsShortReply asks what is no question: unknown words,
+// emoji, punctuation, one word 300 characters long over. Each gets a short
+// reply (an error the front end words, a refusal or a chat reply), never a
+// quote.
+func TestBadInputGetsShortReply(t *testing.T) {
+	ans := answerer(t)
+	for _, q := range []string{
+		"zxqv blorptang fnord wibble",
+		"🙂🙂🙂 🔥🔥",
+		"?!?! ... ???",
+		strings.Repeat("kim ", 75),
+		strings.Repeat("summit ", 42),
+		strings.Repeat("a", 300),
+	} {
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q}, nil)
+		if err != nil {
+			continue // retrieval.ErrEmptyQuestion and the like: a short reply
+		}
+		if len(a.Citations) > 0 || len(a.Sentences) > 0 {
+			t.Errorf("%.40q…: quoted %q", q, a.Answer)
+		}
+		if !a.Refused && a.Writer != retrieval.Chat {
+			t.Errorf("%.40q…: neither refused nor a chat reply: %+v", q, a)
+		}
+	}
+}
+
+// TestChatRepliesCiteNothing answers every small-talk message of the eval
+// set in chat mode, with no citation, and never with the refusal.
+func TestChatRepliesCiteNothing(t *testing.T) {
+	ans := answerer(t)
+	set, err := corpus.DefaultEvalSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range set.Questions {
+		if !q.IsChat() {
+			continue
+		}
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q.Question}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Writer != retrieval.Chat || a.Refused || len(a.Citations) > 0 || a.Answer == retrieval.RefusalText {
+			t.Errorf("%q: writer %s, refused %v, %d citations: %q", q.Question, a.Writer, a.Refused, len(a.Citations), a.Answer)
+		}
+		if !strings.Contains(a.Answer, "Vostochny") {
+			t.Errorf("%q: the reply does not say what the bot covers: %q", q.Question, a.Answer)
+		}
+	}
+}
+
+var _ = qa.FeatureNames
