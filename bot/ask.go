@@ -60,8 +60,11 @@ func (b *Bot) ask(in *interaction, raw string) error {
 }
 
 func outcomeOf(a *retrieval.Answer) outcome {
-	if a.Refused {
+	switch {
+	case a.Refused:
 		return outcomeRefused
+	case a.Writer == retrieval.Chat:
+		return outcomeChat
 	}
 	return outcomeAnswered
 }
@@ -112,6 +115,9 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 // Footer says how the answer was written and by how many articles
 // its main (first) sentence is reported.
 func Footer(a *retrieval.Answer, articles int) string {
+	if a.Writer == retrieval.Chat {
+		return "summitbot · answers from the news articles only"
+	}
 	how := "offline extractive"
 	if a.Writer == retrieval.Generated && a.Model != "" {
 		how = "written by " + a.Model
@@ -204,6 +210,9 @@ const (
 
 // answerButtons are Show passages (when there are any) and 👍 / 👎.
 func answerButtons(key string, a *retrieval.Answer) []discordgo.MessageComponent {
+	if a.Writer == retrieval.Chat {
+		return nil // a reply to small talk: no passages, nothing to vote on
+	}
 	var row []discordgo.MessageComponent
 	if len(a.Citations) > 0 {
 		row = append(row, discordgo.Button{

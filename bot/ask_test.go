@@ -360,3 +360,25 @@ func TestFailureHasErrorID(t *testing.T) {
 		t.Errorf("no summary log line with outcome and latency for %s", i.ID)
 	}
 }
+
+// TestAskSmallTalk answers small talk with a short reply that says what the
+// bot covers: no quote, no sources, no buttons.
+func TestAskSmallTalk(t *testing.T) {
+	t.Parallel()
+	h := start(t, sharedEngine(t))
+	for _, q := range []string{"thank you so much", "hello!", "help", "who made u"} {
+		i := h.ask(q)
+		h.callback(i)
+		_, m := h.edit(i)
+		e := only(t, m.Embeds)
+		if !strings.Contains(e.Description, "Vostochny") || strings.Contains(e.Description, "[1]") || len(e.Fields) > 0 {
+			t.Errorf("%q: reply %q with %d source fields; want what the bot covers, no quote", q, e.Description, len(e.Fields))
+		}
+		if len(m.Components) > 0 {
+			t.Errorf("%q: %d component rows; a chat reply has no buttons", q, len(m.Components))
+		}
+		if e.Footer == nil || strings.Contains(e.Footer.Text, "reported by") {
+			t.Errorf("%q: footer %+v", q, e.Footer)
+		}
+	}
+}

@@ -9,6 +9,7 @@ type outcome string
 // The outcomes. An autocomplete's is choicesOutcome.
 const (
 	outcomeAnswered        outcome = "answered"
+	outcomeChat            outcome = "chat"
 	outcomeChoices         outcome = "choices"
 	outcomeDMDisabled      outcome = "dm_disabled"
 	outcomeError           outcome = "error"
