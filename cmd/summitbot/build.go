@@ -60,7 +60,10 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 	var err error
 	var judge qa.Calibration
 	if o.judge != nil {
-		judge = *o.judge // what eval measures: no calibration is read
+		// What eval measures: the shipped calibration is read only to warn
+		// when it was made with another embedder, and may be out of date.
+		judge = *o.judge
+		a.cal, _ = loadCalibration(cfg)
 	} else {
 		if a.cal, err = loadCalibration(cfg); err != nil {
 			return nil, err
