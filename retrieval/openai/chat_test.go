@@ -464,6 +464,51 @@ func TestFailuresFallBack(t *testing.T) {
 		requests: 1,
 		sleeps:   []time.Duration{},
 	}, {
+		name: "reply that is not JSON is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, "<html>Bad gateway, in a 200</html>")
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "reply cut off inside its JSON is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","choices":[{"message":{"content":"The handshake`)
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "reply with no choices is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","object":"chat.completion","choices":[]}`)
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "empty 200 is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "connection dropped mid-body is retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "1000")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","choices":[`)
+		},
+		note:     "could not be reached",
+		requests: 3,
+		nsleeps:  2,
+	}, {
 		name: "401 is not retried",
 		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
 			openaitest.WriteError(w, 401, "")

@@ -44,6 +44,7 @@ const (
 	noteBreaker     = "The model is paused after repeated failures, so this answer quotes the articles directly."
 	noteCancelled   = "The model's answer was cancelled, so this answer quotes the articles directly."
 	noteFailed      = "The model failed, so this answer quotes the articles directly."
+	noteMalformed   = "The model's reply could not be read, so this answer quotes the articles directly."
 	noteUnverified  = "Too little of the model's answer could be checked against the articles, so this answer quotes them directly."
 	noteNoAnswer    = "The model found no answer in the passages; these are the closest quotes from the articles."
 )
@@ -59,6 +60,8 @@ func errorNote(err error) string {
 		return noteRateLimited
 	case errors.Is(err, retrieval.ErrModelUnavailable):
 		return noteUnavailable
+	case errors.Is(err, retrieval.ErrModelMalformed):
+		return noteMalformed
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return noteCancelled
 	}
