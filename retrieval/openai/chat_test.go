@@ -290,7 +290,7 @@ func TestVerification(t *testing.T) {
 			if len(a.Sentences) != 2 || !a.Sentences[1].Support[0].Recited {
 				t.Errorf("sentences = %+v", a.Sentences)
 			}
-			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.Contains(a.Dropped[0].Reason, "no [n] marker") || strings.Contains(a.Answer, "parade") {
+			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.Contains(a.Dropped[0].Reason, "words not in the passages: parade") || strings.Contains(a.Answer, "parade") {
 				t.Errorf("answer %q, dropped = %+v", a.Answer, a.Dropped)
 			}
 			if !strings.Contains(a.Note, "1 sentence") {
@@ -306,7 +306,7 @@ func TestVerification(t *testing.T) {
 			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "could be checked") || a.Model != "" {
 				t.Fatalf("mode %q, note %q", a.Mode, a.Note)
 			}
-			if len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "lacks 45") {
+			if len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "words not in the passages: 45") {
 				t.Errorf("dropped = %+v", a.Dropped)
 			}
 			if !strings.Contains(a.Answer, "40 seconds") || len(a.Citations) == 0 {
@@ -325,19 +325,22 @@ func TestVerification(t *testing.T) {
 			}
 		},
 	}, {
-		name: "the passages do not answer",
+		name: "the passages do not answer: a refusal that keeps the closest passages",
 		reply: func(req goopenai.ChatCompletionRequest) string {
 			return "NOT IN PASSAGES"
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
-			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "found no answer") {
-				t.Errorf("mode %q, note %q", a.Mode, a.Note)
+			if !a.Refused || a.Answer != retrieval.RefusalText || len(a.Sentences) != 0 || !strings.Contains(a.Note, "found no answer") {
+				t.Errorf("refused %v, answer %q, sentences %+v, note %q; want a refusal", a.Refused, a.Answer, a.Sentences, a.Note)
+			}
+			if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "40 seconds") {
+				t.Errorf("citations %+v; want the closest passages kept", a.Citations)
 			}
 		},
 	}, {
 		name: "a sentence saying what the passages lack needs no marker",
 		reply: func(req goopenai.ChatCompletionRequest) string {
-			return "The handshake lasted around 40 seconds " + cite(req, "40 seconds") + ". The passages do not say who let go first."
+			return "The handshake lasted around 40 seconds " + cite(req, "40 seconds") + ". The passages do not say exactly how long the handshake lasted."
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
 			checkVerified(t, a)

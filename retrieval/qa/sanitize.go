@@ -66,3 +66,20 @@ func sanitizeOnce(text string) string {
 	s = spaceRunRE.ReplaceAllString(s, " ")
 	return strings.TrimSpace(s)
 }
+
+// linkOrMention says what a piece of model text carries that no claim
+// needs: "a link" (masked, bare, an invite or a link-like domain), "a
+// mention" (of a user, role or channel, @everyone, @here, or any @), or "".
+// A sentence that carries one is dropped, not cleaned and shown: the model
+// was writing to someone, not answering.
+func linkOrMention(text string) string {
+	for _, re := range []*regexp.Regexp{maskedLinkRE, angleLinkRE, urlRE, inviteRE, domainRE} {
+		if re.MatchString(text) {
+			return "a link"
+		}
+	}
+	if mentionRE.MatchString(text) || massPingRE.MatchString(text) || strings.Contains(text, "@") {
+		return "a mention"
+	}
+	return ""
+}
