@@ -744,3 +744,23 @@ func TestConcurrentAnswers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestMalformedStream: a stream whose event cannot be read is the model's
+// malformed reply, not a server that is down: no retry, its own note.
+func TestMalformedStream(t *testing.T) {
+	f := newFixture(t, options{})
+	f.srv.Chat = func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: {\"choices\": [{\"delta\": \n\n")
+	}
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "reply could not be read") {
+		t.Errorf("mode %q, note %q", a.Writer, a.Note)
+	}
+	if n := len(f.srv.ChatRequests()); n != 1 || len(f.sleeps.all()) != 0 {
+		t.Errorf("%d requests, slept %v; want 1 and none", n, f.sleeps.all())
+	}
+}

@@ -129,8 +129,8 @@ func contentWords(ix *search.Index, text string) []contentWord {
 	var out []contentWord
 	seen := map[string]bool{}
 	for _, w := range meaning.Tokens(text) {
-		if seen[w] || negators[w] {
-			continue
+		if seen[w] || negators[w] || len([]rune(w)) < 2 {
+			continue // one letter: the "s" of a possessive whose name was an alias
 		}
 		seen[w] = true
 		if r, _ := utf8First(w); unicode.IsDigit(r) {
