@@ -35,7 +35,7 @@ var (
 func SanitizeGenerated(text string) string {
 	// Taking one thing out can form another ("<@<@1>1>"): repeat until
 	// nothing changes, which a few passes always reach in practice.
-	s := text
+	s := strings.ToValidUTF8(text, "\uFFFD") // a Generator may pass on any bytes
 	for range 8 {
 		next := sanitizeOnce(s)
 		if next == s {

@@ -23,6 +23,9 @@ const (
 	// minUnionShare is how much of a sentence each passage must hold when
 	// only passages together support it (a sentence that joins two facts).
 	minUnionShare = 0.25
+	// maxReplySentences bounds the sentences of a reply that are checked;
+	// the prompt asks for at most four.
+	maxReplySentences = 24
 )
 
 // verifiedSentence is a sentence of the model's reply that verification
@@ -113,7 +116,16 @@ func verify(ix *search.Index, question, reply string, passages []retrieval.Passa
 	q := newWordSet(ix, question)
 	all := unionOf(sets...)
 	var v verification
-	for _, raw := range splitGenerated(reply) {
+	sentences := splitGenerated(reply)
+	if len(sentences) > maxReplySentences {
+		// Checking a sentence costs a few milliseconds; the model was asked
+		// for four.
+		v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence",
+			Text:   SanitizeGenerated(strings.Join(sentences[maxReplySentences:], " ")),
+			Reason: fmt.Sprintf("the reply is longer than asked: %d sentences", len(sentences))})
+		sentences = sentences[:maxReplySentences]
+	}
+	for _, raw := range sentences {
 		text, cited := stripMarkers(SanitizeGenerated(raw))
 		gapLike := len(cited) == 0 && gapRE.MatchString(text)
 		if what := linkOrMention(raw); what != "" {
