@@ -290,7 +290,7 @@ func TestVerification(t *testing.T) {
 			if len(a.Sentences) != 2 || !a.Sentences[1].Support[0].Recited {
 				t.Errorf("sentences = %+v", a.Sentences)
 			}
-			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.Contains(a.Dropped[0].Reason, "words not in the passages: parade") || strings.Contains(a.Answer, "parade") {
+			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.HasPrefix(a.Dropped[0].Reason, "words not in the passages:") || !strings.Contains(a.Dropped[0].Reason, "parade") || strings.Contains(a.Answer, "parade") {
 				t.Errorf("answer %q, dropped = %+v", a.Answer, a.Dropped)
 			}
 			if !strings.Contains(a.Note, "1 sentence") {

@@ -2,6 +2,7 @@ package qa
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -209,21 +210,34 @@ func allStemsIn(xs []string, set map[string]bool) bool {
 // bridged reports whether the claim's word w may stand for the passage's
 // word k without adding to what k says: an inflection, a WordNet synonym,
 // derivation, or broader term of k ("greeted" for "welcomed"), or a
-// spelling variant with a vector close to k's ("armored", "armoured":
-// cosine 0.92). Never an antonym, and never a word that is merely near k in
-// vector space: cosine rates co-hyponyms as similar ("moon" and "earth"
-// 0.69, "warheads" and "missiles" 0.72, "sell" and "buy" 0.94).
+// spelling variant ("armored", "armoured": cosine 0.92). WordNet relates
+// words through any of their senses, so its bridges must also be near in
+// vector space (cosine ≥ 0.55: "selling" is a synonym of "deal" in one
+// sense, at 0.49). Never an antonym, and never a word that is merely near
+// k in vector space: cosine rates co-hyponyms as similar ("moon" and
+// "earth" 0.69, "warheads" and "missiles" 0.72, "sell" and "buy" 0.94).
 func bridged(w, k string) bool {
 	if w == k || len(k) < 3 || numberWords[k] {
 		return false
 	}
-	switch meaning.DefaultRelations().Related(w, k) {
-	case meaning.Same, meaning.Synonym, meaning.Hyponym, meaning.Derivation:
+	variant := spellingVariant(w, k)
+	var rel meaning.Relation
+	switch rel = meaning.DefaultRelations().Related(w, k); rel {
+	case meaning.Same:
 		return true
+	case meaning.Synonym, meaning.Hyponym, meaning.Derivation:
 	case meaning.Antonym:
 		return false
+	default:
+		if !variant {
+			return false
+		}
 	}
-	return spellingVariant(w, k) && meaning.Default().Similarity(w, k) >= 0.6
+	sim := meaning.Default().Similarity(w, k)
+	if rel != meaning.None && sim >= 0.55 {
+		return true
+	}
+	return variant && sim >= 0.6
 }
 
 // spellingVariant reports whether two words differ by at most two letters
@@ -281,32 +295,83 @@ func negated(text string) bool {
 	return slices.ContainsFunc(meaning.Tokens(text), func(w string) bool { return negators[w] })
 }
 
-// leanSentence is a sentence of a passage, for the polarity check.
-type leanSentence struct {
+// clause is a clause of a sentence, for the polarity check: negation
+// belongs to a clause, not to the whole sentence ("the two countries
+// cooperate in sensitive areas, which would not be made public").
+type clause struct {
 	terms   map[string]bool
 	negated bool
 }
 
-// polarityAgrees reports whether the claim agrees in negation with the
-// passage sentence it leans on: the sentence that shares most of its terms,
-// or any sharing nearly as many (so that one negated clause elsewhere in a
-// passage does not decide).
-func (c claim) polarityAgrees(sents []leanSentence) bool {
-	best := 0.0
-	scores := make([]float64, len(sents))
-	for i, s := range sents {
-		scores[i] = c.overlap(s.terms)
-		best = max(best, scores[i])
+// clauseRE splits a sentence into clauses, roughly: at punctuation that
+// joins clauses and before the words that open one.
+var clauseRE = regexp.MustCompile(`[,;:—–()]|\s-{1,2}\s|(?i)\b(?:but|while|whereas|although|though|which|who|because|after|before|when)\b`)
+
+func clausesOf(ix *search.Index, text string) []clause {
+	var out []clause
+	for _, part := range clauseRE.Split(text, -1) {
+		terms := ix.Terms(part)
+		if len(terms) == 0 {
+			continue
+		}
+		c := clause{terms: make(map[string]bool, len(terms)), negated: negated(part)}
+		for _, t := range terms {
+			c.terms[t] = true
+		}
+		out = append(out, c)
 	}
-	if best == 0 {
-		return true // it leans on no sentence: overlap decides
-	}
-	for i, s := range sents {
-		if scores[i] >= 0.8*best && s.negated == c.negated {
-			return true
+	return out
+}
+
+// leanSentence is a passage sentence and its clauses, for the polarity
+// check.
+type leanSentence struct {
+	terms   map[string]bool
+	clauses []clause
+}
+
+// polarityAgrees reports whether each clause of the claim agrees in
+// negation with what it leans on: the passage sentences that share most of
+// its terms (or nearly as many), and in them the clauses that share any.
+// One of those clauses must be negated as the claim's clause is, or not.
+func (c claim) polarityAgrees(passage []leanSentence) bool {
+	for _, cc := range c.clauses {
+		best := 0.0
+		scores := make([]float64, len(passage))
+		for i, s := range passage {
+			scores[i] = shareIn(cc.terms, s.terms)
+			best = max(best, scores[i])
+		}
+		if best == 0 {
+			continue // it leans on no sentence: overlap decides
+		}
+		agrees := false
+		for i, s := range passage {
+			if scores[i] < 0.8*best {
+				continue
+			}
+			for _, pc := range s.clauses {
+				agrees = agrees || shareIn(cc.terms, pc.terms) > 0 && pc.negated == cc.negated
+			}
+		}
+		if !agrees {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+func shareIn(terms, have map[string]bool) float64 {
+	if len(terms) == 0 {
+		return 0
+	}
+	n := 0
+	for t := range terms {
+		if have[t] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(terms))
 }
 
 // gapFault says why a sentence that says what the passages lack cannot be

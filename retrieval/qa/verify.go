@@ -72,7 +72,7 @@ type evidence struct {
 	canon map[string]bool // canonical forms of the alias groups it mentions
 	terms map[string]bool // its analysed terms, as indexed
 	set   wordSet         // its words, for novelty
-	sents []leanSentence  // its sentences, for polarity
+	sents []leanSentence  // its sentences and their clauses, for polarity
 }
 
 func evidenceOf(ix *search.Index, p retrieval.Passage) evidence {
@@ -95,7 +95,7 @@ func evidenceOf(ix *search.Index, p retrieval.Passage) evidence {
 	for _, sp := range p.Chunk.Sentences {
 		if i, ok := ix.SentenceAt(p.Article.ID, sp.Start); ok {
 			s := ix.Sentence(i)
-			ev.sents = append(ev.sents, leanSentence{terms: s.Terms, negated: negated(s.Text)})
+			ev.sents = append(ev.sents, leanSentence{terms: s.Terms, clauses: clausesOf(ix, s.Text)})
 		}
 	}
 	return ev
@@ -225,12 +225,12 @@ type claim struct {
 	dates  []string // month and weekday names, lower case
 
 	content  []contentWord // what must be grounded in the passage or the question
-	negated  bool
+	clauses  []clause
 	question wordSet // the question's words, which the claim may use too
 }
 
 func claimOf(ix *search.Index, text string) claim {
-	c := claim{text: text, terms: uniq(ix.Terms(text)), negated: negated(text)}
+	c := claim{text: text, terms: uniq(ix.Terms(text)), clauses: clausesOf(ix, text)}
 	for n := range numbersIn(text) {
 		c.nums = append(c.nums, n)
 	}
@@ -316,7 +316,7 @@ func (c claim) supportedBy(n int, ev evidence) (retrieval.Support, string) {
 		return s, fmt.Sprintf("[%d] lacks %s", n, strings.Join(uniq(missing), ", "))
 	case s.Overlap < minOverlap:
 		return s, fmt.Sprintf("[%d] shares too few words (%.0f%%)", n, 100*s.Overlap)
-	case len(ev.sents) > 0 && !c.polarityAgrees(ev.sents):
+	case !c.polarityAgrees(ev.sents):
 		return s, fmt.Sprintf("negation differs from [%d]", n)
 	}
 	return s, ""
