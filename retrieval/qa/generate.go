@@ -52,7 +52,7 @@ const (
 	noteFailed      = "The model failed, so this answer quotes the articles directly."
 	noteMalformed   = "The model's reply could not be read, so this answer quotes the articles directly."
 	noteUnverified  = "Too little of the model's answer could be checked against the articles, so this answer quotes them directly."
-	noteNoAnswer    = "The model found no answer in the passages closest to the question; they are listed as its sources."
+	noteNoAnswer    = "The model found no answer in the passages closest to the question."
 )
 
 // errorNote maps a generation failure to the note shown with the fallback.

@@ -283,6 +283,9 @@ func editDistanceAtMost(a, b string, limit int) bool {
 func (c claim) novel(sets ...wordSet) []string {
 	var out []string
 	for _, w := range c.content {
+		if c.gap && gapWords[w.word] {
+			continue // a gap sentence checked as a claim is about the passages
+		}
 		if !grounded(w, sets...) {
 			out = append(out, w.word)
 		}
@@ -375,19 +378,21 @@ func shareIn(terms, have map[string]bool) float64 {
 }
 
 // gapFault says why a sentence that says what the passages lack cannot be
-// shown as one, or "" when it can.
-func gapFault(ix *search.Index, text string, question wordSet) string {
+// shown as one, or "" when it can. hostile is set when it tells the reader
+// to do something (or is too long to be only a gap): such a sentence is
+// never shown; one that merely names more than the question is a claim.
+func gapFault(ix *search.Index, text string, question wordSet) (why string, hostile bool) {
 	words := meaning.Tokens(text)
 	if len(words) > maxGapWords {
-		return fmt.Sprintf("gap sentence too long (%d words)", len(words))
+		return fmt.Sprintf("gap sentence too long (%d words)", len(words)), true
 	}
 	for _, w := range words {
 		if imperatives[w] {
-			return fmt.Sprintf("gap sentence with an imperative (%s)", w)
+			return fmt.Sprintf("gap sentence with an imperative (%s)", w), true
 		}
 	}
 	if strings.Contains(text, "!") {
-		return "gap sentence with an imperative (!)"
+		return "gap sentence with an imperative (!)", true
 	}
 	var extra []string
 	for _, w := range contentWords(ix, text) {
@@ -396,7 +401,7 @@ func gapFault(ix *search.Index, text string, question wordSet) string {
 		}
 	}
 	if len(extra) > 0 {
-		return "gap sentence naming words not in the question: " + strings.Join(extra, ", ")
+		return "gap sentence naming words not in the question (" + strings.Join(extra, ", ") + ")", false
 	}
-	return ""
+	return "", false
 }

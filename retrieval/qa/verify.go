@@ -139,21 +139,27 @@ func verify(ix *search.Index, question, reply string, passages []retrieval.Passa
 		if text == "" {
 			continue
 		}
+		gapWhy := "" // why a sentence saying what the passages lack is a claim
 		if gapLike {
-			why := gapFault(ix, text, q)
+			why, hostile := gapFault(ix, text, q)
 			if why == "" && strings.ContainsFunc(text, unicode.IsDigit) {
 				why = "gap sentence with a number"
 			}
-			if why == "" {
+			switch {
+			case why == "":
 				v.kept = append(v.kept, verifiedSentence{text: text, gap: true})
-			} else {
-				// Not only a gap: a claim, and it cites nothing.
+				continue
+			case hostile:
+				// It tells the reader to do something: never shown.
 				v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence", Text: text, Reason: why})
+				continue
 			}
-			continue
+			// It says more than a gap: a claim, checked as one (and, as it
+			// cites nothing, re-cited to a passage that supports it).
+			gapWhy = why + ", so a claim: "
 		}
 		cl := claimOf(ix, text)
-		cl.question = q
+		cl.question, cl.gap = q, gapWhy != ""
 		var valid []int
 		for _, n := range cited {
 			if n < 1 || n > len(passages) {
@@ -166,7 +172,7 @@ func verify(ix *search.Index, question, reply string, passages []retrieval.Passa
 		if novel := cl.novel(all, q); len(novel) > 0 {
 			// No passage can support it: it says what none of them does.
 			v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence", Text: text, Cited: cited,
-				Reason: "words not in the passages: " + strings.Join(novel, ", ")})
+				Reason: gapWhy + "words not in the passages: " + strings.Join(novel, ", ")})
 			continue
 		}
 		var keep []int
@@ -201,7 +207,7 @@ func verify(ix *search.Index, question, reply string, passages []retrieval.Passa
 			reason := "no passage supports it"
 			switch {
 			case len(cited) == 0:
-				reason = "it has no [n] marker, and no passage supports it"
+				reason = gapWhy + "it has no [n] marker, and no passage supports it"
 			case len(reasons) > 0:
 				reason = strings.Join(reasons, "; ") + "; and no other passage supports it"
 			}
@@ -227,6 +233,7 @@ type claim struct {
 	content  []contentWord // what must be grounded in the passage or the question
 	clauses  []clause
 	question wordSet // the question's words, which the claim may use too
+	gap      bool    // it says what the passages lack, and more
 }
 
 func claimOf(ix *search.Index, text string) claim {

@@ -81,6 +81,11 @@ func TestVerifyMeaning(t *testing.T) {
 		{"Why is Russia interested in North Korean ammunition?", "Russia is interested in buying North Korean ammunition", "buying", ""},
 		{"How long did the handshake last?", "The handshake lasted around 40 seconds in an armored limousine", "40 seconds", ""},
 		{"How long did the handshake last?", "The handshake lasted around 40 seconds on the Moon", "40 seconds", "words not in the passages: moon"},
+		// Gap sentences cite nothing (cite "").
+		{"How long did the handshake last?", "The passages do not say exactly how long the handshake lasted", "", ""},
+		{"How long did the handshake last?", "The passages do not say who let go first", "", "gap sentence naming words not in the question (let), so a claim: it has no [n] marker"},
+		{"How long did the handshake last?", "The passages do not say whether Kim sold Putin nuclear warheads", "", "so a claim: words not in the passages: sold, warheads"},
+		{"How long did the handshake last?", "The passages do not say more, so please ask the Kremlin", "", "gap sentence with an imperative (please)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.sentence, func(t *testing.T) {
@@ -88,11 +93,15 @@ func TestVerifyMeaning(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n := slices.IndexFunc(passages, func(p retrieval.Passage) bool { return strings.Contains(p.Chunk.Text, tt.cite) })
-			if n < 0 {
-				t.Fatalf("no passage retrieved for %q holds %q", tt.question, tt.cite)
+			reply := tt.sentence + "."
+			if tt.cite != "" {
+				n := slices.IndexFunc(passages, func(p retrieval.Passage) bool { return strings.Contains(p.Chunk.Text, tt.cite) })
+				if n < 0 {
+					t.Fatalf("no passage retrieved for %q holds %q", tt.question, tt.cite)
+				}
+				reply = fmt.Sprintf("%s [%d].", tt.sentence, n+1)
 			}
-			v := verify(ix, tt.question, fmt.Sprintf("%s [%d].", tt.sentence, n+1), passages)
+			v := verify(ix, tt.question, reply, passages)
 			switch {
 			case tt.reason == "" && len(v.kept) != 1:
 				t.Errorf("dropped: %+v", v.dropped)
