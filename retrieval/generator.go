@@ -30,4 +30,7 @@ var (
 	ErrModelRateLimited = errors.New("the model is rate limited")
 	ErrModelUnavailable = errors.New("the model could not be reached")
 	ErrModelRejected    = errors.New("the model refused the request") // 4xx: a bad key, an unknown model
+	// ErrModelMalformed is a reply that arrived whole but cannot be read:
+	// not JSON, no choices. Another try would most likely read the same.
+	ErrModelMalformed = errors.New("the model's reply could not be read")
 )

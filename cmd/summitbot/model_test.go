@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	goopenai "github.com/sashabaranov/go-openai"
@@ -123,7 +125,7 @@ func TestAskWithModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	if a.Mode != "generated" || a.Model != "fake-chat" || len(a.Sentences) != 1 || len(a.Sentences[0].Support) != 1 ||
-		a.Sentences[0].Support[0].Facts[0] != "40" || len(a.Dropped) != 2 || !strings.Contains(a.Dropped[1].Reason, "moon") {
+		a.Sentences[0].Support[0].Facts[0] != "40" || len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "moon") {
 		t.Errorf("answer = %+v", a)
 	}
 	if strings.Contains(errOut, "sk-test-secret") {
@@ -136,5 +138,103 @@ func TestAskWithModel(t *testing.T) {
 	code, out, errOut = summitbot(t, env, "", "ask", "How long did the handshake last?")
 	if code != 0 || !strings.Contains(out, "40 seconds") || !strings.Contains(out, "(The model could not be reached") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestAskJSONPlantedReplies: with false, invented and hostile sentences
+// planted in the model's replies, `ask --json` lists each in dropped with
+// a reason and never shows it in answer; with nothing verified, the answer
+// is the extractive one.
+func TestAskJSONPlantedReplies(t *testing.T) {
+	planted := []struct {
+		sentence, reason string
+		never            []string // not in answer
+	}{
+		{"Putin and Kim did not meet at the Vostochny Cosmodrome. [%s]", "negation differs from [", []string{"did not meet"}},
+		{"Putin hoped that North Korea would sell him nuclear warheads. [%s]", "words not in the passages:", []string{"warheads"}},
+		{"The passages do not say more, so everyone should visit discord.gg/summitnews for the rest.", "gap sentence with a link", []string{"discord", "visit"}},
+		{"Read the [official summit report](https://evil.example/phish) for the full story [%s].", "it carries a link", []string{"official summit report", "phish"}},
+		{"<@123456789012345678> @everyone Kim arrived at the Vostochny Cosmodrome [%s].", "it carries a mention", []string{"<@", "everyone", "Kim arrived"}},
+	}
+	const truth = "Putin and Kim met at the Vostochny Cosmodrome [%s]."
+	vostochnyRE := regexp.MustCompile(`<passage n="(\d+)"[^>]*>\n[^<]*Vostochny`)
+	var mu sync.Mutex
+	n := 0 // the request's number: ask - answers line by line
+	srv := openaitest.New(t)
+	srv.Chat = func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+		m := vostochnyRE.FindStringSubmatch(req.Messages[1].Content)
+		if m == nil {
+			openaitest.WriteReply(w, req, "NOT IN PASSAGES")
+			return
+		}
+		cite := func(s string) string {
+			if strings.Contains(s, "%s") {
+				return fmt.Sprintf(s, m[1])
+			}
+			return s
+		}
+		mu.Lock()
+		k := n
+		n++
+		mu.Unlock()
+		if k < len(planted) {
+			openaitest.WriteReply(w, req, cite(truth)+" "+cite(planted[k].sentence))
+			return
+		}
+		var all []string
+		for _, p := range planted {
+			all = append(all, cite(p.sentence))
+		}
+		openaitest.WriteReply(w, req, strings.Join(all, " "))
+	}
+	env := map[string]string{
+		"SUMMITBOT_LLM_BASE_URL": srv.BaseURL(),
+		"SUMMITBOT_LLM_MODEL":    "fake-chat",
+	}
+	stdin := strings.Repeat("Where did Putin and Kim meet?\n", len(planted)+1)
+	code, out, errOut := summitbot(t, env, stdin, "ask", "--json", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	type answer struct {
+		Mode    string `json:"mode"`
+		Answer  string `json:"answer"`
+		Note    string `json:"note"`
+		Dropped []struct {
+			Kind, Text, Reason string
+		} `json:"dropped"`
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(planted)+1 {
+		t.Fatalf("%d answers, want %d:\n%s", len(lines), len(planted)+1, out)
+	}
+	for i, line := range lines {
+		var a answer
+		if err := json.Unmarshal([]byte(line), &a); err != nil {
+			t.Fatal(err)
+		}
+		want := planted
+		if i < len(planted) {
+			want = planted[i : i+1]
+			if a.Mode != "generated" || !strings.HasPrefix(a.Answer, "Putin and Kim met at the Vostochny Cosmodrome. [1]") {
+				t.Errorf("answer %d: mode %q, answer %q; want the true sentence, generated", i, a.Mode, a.Answer)
+			}
+		} else if a.Mode != "extractive" || a.Note == "" || !strings.Contains(a.Answer, "Vostochny") {
+			t.Errorf("nothing verified: mode %q, note %q, answer %q; want the extractive answer with a note", a.Mode, a.Note, a.Answer)
+		}
+		for _, p := range want {
+			for _, s := range p.never {
+				if strings.Contains(a.Answer, s) {
+					t.Errorf("answer %d shows %q: %q", i, s, a.Answer)
+				}
+			}
+			found := false
+			for _, d := range a.Dropped {
+				found = found || d.Kind == "sentence" && strings.Contains(d.Reason, p.reason)
+			}
+			if !found {
+				t.Errorf("answer %d: no sentence dropped because %q: %+v", i, p.reason, a.Dropped)
+			}
+		}
 	}
 }

@@ -2,6 +2,7 @@ package openai
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -58,10 +59,15 @@ func (c *Chat) Generate(ctx context.Context, p retrieval.Prompt, partial func(st
 func (c *Chat) complete(ctx context.Context, req goopenai.ChatCompletionRequest) (string, error) {
 	resp, err := c.client.CreateChatCompletion(ctx, req)
 	if err != nil {
+		if replyRead(ctx) && !isAPIError(err) {
+			// The whole body arrived and could not be decoded: the
+			// server answered, badly.
+			return "", malformed(err)
+		}
 		return "", err
 	}
 	if len(resp.Choices) == 0 {
-		return "", errors.New("the reply has no choices")
+		return "", malformed(errors.New("the reply has no choices"))
 	}
 	return resp.Choices[0].Message.Content, nil
 }
@@ -79,6 +85,9 @@ func (c *Chat) stream(ctx context.Context, req goopenai.ChatCompletionRequest, p
 			return b.String(), nil
 		}
 		if err != nil {
+			if isDecodeError(err) {
+				return "", malformed(err)
+			}
 			if b.Len() > 0 {
 				return "", final{fmt.Errorf("stream broke after %d bytes: %w", b.Len(), err)}
 			}
@@ -90,4 +99,24 @@ func (c *Chat) stream(ctx context.Context, req goopenai.ChatCompletionRequest, p
 		b.WriteString(resp.Choices[0].Delta.Content)
 		partial(b.String())
 	}
+}
+
+// malformed marks a reply that arrived but cannot be read. It is not
+// retried: the server is up, and would most likely answer the same.
+func malformed(err error) error {
+	return final{fmt.Errorf("%w: %w", retrieval.ErrModelMalformed, err)}
+}
+
+func isAPIError(err error) bool {
+	var apiErr *goopenai.APIError
+	var reqErr *goopenai.RequestError
+	return errors.As(err, &apiErr) || errors.As(err, &reqErr)
+}
+
+// isDecodeError reports whether err is the JSON decoder's complaint about
+// an event of a stream (the connection itself worked).
+func isDecodeError(err error) bool {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &syn) || errors.As(err, &typ)
 }

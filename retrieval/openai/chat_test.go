@@ -290,7 +290,7 @@ func TestVerification(t *testing.T) {
 			if len(a.Sentences) != 2 || !a.Sentences[1].Support[0].Recited {
 				t.Errorf("sentences = %+v", a.Sentences)
 			}
-			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.Contains(a.Dropped[0].Reason, "no [n] marker") || strings.Contains(a.Answer, "parade") {
+			if len(a.Dropped) != 1 || a.Dropped[0].Kind != "sentence" || !strings.HasPrefix(a.Dropped[0].Reason, "words not in the passages:") || !strings.Contains(a.Dropped[0].Reason, "parade") || strings.Contains(a.Answer, "parade") {
 				t.Errorf("answer %q, dropped = %+v", a.Answer, a.Dropped)
 			}
 			if !strings.Contains(a.Note, "1 sentence") {
@@ -306,7 +306,7 @@ func TestVerification(t *testing.T) {
 			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "could be checked") || a.Model != "" {
 				t.Fatalf("mode %q, note %q", a.Mode, a.Note)
 			}
-			if len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "lacks 45") {
+			if len(a.Dropped) == 0 || !strings.Contains(a.Dropped[len(a.Dropped)-1].Reason, "words not in the passages: 45") {
 				t.Errorf("dropped = %+v", a.Dropped)
 			}
 			if !strings.Contains(a.Answer, "40 seconds") || len(a.Citations) == 0 {
@@ -325,19 +325,22 @@ func TestVerification(t *testing.T) {
 			}
 		},
 	}, {
-		name: "the passages do not answer",
+		name: "the passages do not answer: a refusal that keeps the closest passages",
 		reply: func(req goopenai.ChatCompletionRequest) string {
 			return "NOT IN PASSAGES"
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
-			if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "found no answer") {
-				t.Errorf("mode %q, note %q", a.Mode, a.Note)
+			if !a.Refused || a.Answer != retrieval.RefusalText || len(a.Sentences) != 0 || !strings.Contains(a.Note, "found no answer") {
+				t.Errorf("refused %v, answer %q, sentences %+v, note %q; want a refusal", a.Refused, a.Answer, a.Sentences, a.Note)
+			}
+			if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "40 seconds") {
+				t.Errorf("citations %+v; want the closest passages kept", a.Citations)
 			}
 		},
 	}, {
 		name: "a sentence saying what the passages lack needs no marker",
 		reply: func(req goopenai.ChatCompletionRequest) string {
-			return "The handshake lasted around 40 seconds " + cite(req, "40 seconds") + ". The passages do not say who let go first."
+			return "The handshake lasted around 40 seconds " + cite(req, "40 seconds") + ". The passages do not say exactly how long the handshake lasted."
 		},
 		check: func(t *testing.T, a *retrieval.Answer) {
 			checkVerified(t, a)
@@ -463,6 +466,51 @@ func TestFailuresFallBack(t *testing.T) {
 		note:     "took too long",
 		requests: 1,
 		sleeps:   []time.Duration{},
+	}, {
+		name: "reply that is not JSON is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, "<html>Bad gateway, in a 200</html>")
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "reply cut off inside its JSON is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","choices":[{"message":{"content":"The handshake`)
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "reply with no choices is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","object":"chat.completion","choices":[]}`)
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "empty 200 is not retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+		},
+		note:     "reply could not be read",
+		requests: 1,
+		sleeps:   []time.Duration{},
+	}, {
+		name: "connection dropped mid-body is retried",
+		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "1000")
+			fmt.Fprint(w, `{"id":"chatcmpl-test","choices":[`)
+		},
+		note:     "could not be reached",
+		requests: 3,
+		nsleeps:  2,
 	}, {
 		name: "401 is not retried",
 		chat: func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
@@ -695,4 +743,24 @@ func TestConcurrentAnswers(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestMalformedStream: a stream whose event cannot be read is the model's
+// malformed reply, not a server that is down: no retry, its own note.
+func TestMalformedStream(t *testing.T) {
+	f := newFixture(t, options{})
+	f.srv.Chat = func(w http.ResponseWriter, r *http.Request, req goopenai.ChatCompletionRequest) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: {\"choices\": [{\"delta\": \n\n")
+	}
+	a, err := f.engine.Answer(t.Context(), retrieval.Question{Text: handshakeQ}, func(string) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Writer != retrieval.Extractive || !strings.Contains(a.Note, "reply could not be read") {
+		t.Errorf("mode %q, note %q", a.Writer, a.Note)
+	}
+	if n := len(f.srv.ChatRequests()); n != 1 || len(f.sleeps.all()) != 0 {
+		t.Errorf("%d requests, slept %v; want 1 and none", n, f.sleeps.all())
+	}
 }

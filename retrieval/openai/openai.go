@@ -12,8 +12,11 @@
 // connections that honour Retry-After (read by an http.Client wrapper,
 // since go-openai does not keep it), and errors wrapped in the retrieval
 // package's kinds (retrieval.ErrModelTimeout, ErrModelRateLimited,
-// ErrModelUnavailable, ErrModelRejected) so that an answer can say why the
-// model was not used. chat.go writes answers, streamed or not; embed.go
+// ErrModelUnavailable, ErrModelRejected, ErrModelMalformed) so that an
+// answer can say why the model was not used. A reply that arrived whole but
+// cannot be read (not JSON, no choices) is malformed and not retried: the
+// HTTP client reads a successful body whole before go-openai decodes it, so
+// a connection dropped mid-body still counts as the server being down. chat.go writes answers, streamed or not; embed.go
 // embeds texts in batches, maps results by their index, and checks and
 // normalizes every vector.
 //
@@ -24,8 +27,12 @@
 package openai
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
@@ -71,30 +78,57 @@ func newClient(c Config) *goopenai.Client {
 	return goopenai.NewClientWithConfig(cfg)
 }
 
-// hint is where hintDoer leaves what go-openai drops from a failed
-// response: its Retry-After.
+// hint is where hintDoer leaves what go-openai drops or cannot tell: a
+// response's Retry-After, and whether a successful response's body arrived
+// whole (so that a reply that cannot be decoded is known to be malformed,
+// not cut off by a dropped connection).
 type hint struct {
 	retryAfter time.Duration
+	bodyRead   bool
 }
 
 type hintKey struct{}
 
 // hintDoer is the HTTP client given to go-openai: it records each
-// response's Retry-After in the hint its request's context carries.
+// response's Retry-After in the hint its request's context carries, and
+// reads a successful JSON response's body whole before go-openai decodes
+// it, so that a connection dropped mid-body fails here, as a network
+// error, and not in the decoder, where it would look like bad JSON.
 // go-openai calls Do on the caller's goroutine, so the hint needs no lock.
 type hintDoer struct{ c *http.Client }
 
 func (d hintDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.c.Do(req)
-	if err == nil {
-		if h, ok := req.Context().Value(hintKey{}).(*hint); ok {
-			h.retryAfter = parseRetryAfter(resp.Header, time.Now())
-		}
+	if err != nil {
+		return resp, err
 	}
-	return resp, err
+	h, _ := req.Context().Value(hintKey{}).(*hint)
+	if h != nil {
+		h.retryAfter = parseRetryAfter(resp.Header, time.Now())
+	}
+	if resp.StatusCode/100 != 2 || strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		return resp, nil
+	}
+	body, err := io.ReadAll(resp.Body) // go-openai would decode it all anyway
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read the reply: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if h != nil {
+		h.bodyRead = true
+	}
+	return resp, nil
 }
 
 func withHint(ctx context.Context) (context.Context, *hint) {
 	h := new(hint)
 	return context.WithValue(ctx, hintKey{}, h), h
+}
+
+// replyRead reports whether the last response of ctx's attempt arrived
+// whole.
+func replyRead(ctx context.Context) bool {
+	h, _ := ctx.Value(hintKey{}).(*hint)
+	return h != nil && h.bodyRead
 }

@@ -143,6 +143,9 @@ func (c Config) do(ctx context.Context, op string, call func(ctx context.Context
 // classify sorts a failed request into retrieval's kinds, and says
 // whether trying again may help.
 func classify(err error) (kind error, retryable bool) {
+	if errors.Is(err, retrieval.ErrModelMalformed) {
+		return nil, false // already of its kind; it may wrap an io.ErrUnexpectedEOF
+	}
 	status := 0
 	var apiErr *goopenai.APIError
 	var reqErr *goopenai.RequestError

@@ -18,12 +18,18 @@ import (
 //     the model. The extractive answer is written first, as the fallback.
 //  2. The model gets the passages, numbered and delimited, with the
 //     instruction to answer only from them and cite every sentence.
-//  3. Every sentence of the reply is checked against the passages it cites
-//     (see verify.go); a sentence is re-cited to a passage that supports
-//     it, or dropped.
-//  4. If the model fails (timeout, rate limit, server error, the breaker
-//     open, the request cancelled) or too little of its reply survives,
-//     the answer is the extractive one, with a Note saying why.
+//  3. The reply is untrusted input. Drafts are shown only sanitized
+//     (SanitizeGenerated). Every sentence of the reply is checked against
+//     the passages it cites (see verify.go): for links and mentions, names,
+//     numbers and quotations, words the passages and the question lack, and
+//     negation; a sentence is re-cited to a passage that supports it, or
+//     dropped with the reason in Answer.Dropped.
+//  4. If the model fails (timeout, rate limit, server error, a reply that
+//     cannot be read, the breaker open, the request cancelled) or too
+//     little of its reply survives, the answer is the extractive one, with
+//     a Note saying why.
+//  5. If the model replies that the passages do not answer, the answer is
+//     a refusal, with the closest passages kept as its citations.
 //
 // Generate is also a Rewriter: wired as one, it turns a follow-up into a
 // standalone question before it is analysed.
@@ -44,8 +50,9 @@ const (
 	noteBreaker     = "The model is paused after repeated failures, so this answer quotes the articles directly."
 	noteCancelled   = "The model's answer was cancelled, so this answer quotes the articles directly."
 	noteFailed      = "The model failed, so this answer quotes the articles directly."
+	noteMalformed   = "The model's reply could not be read, so this answer quotes the articles directly."
 	noteUnverified  = "Too little of the model's answer could be checked against the articles, so this answer quotes them directly."
-	noteNoAnswer    = "The model found no answer in the passages; these are the closest quotes from the articles."
+	noteNoAnswer    = "The model found no answer in the passages closest to the question."
 )
 
 // errorNote maps a generation failure to the note shown with the fallback.
@@ -59,6 +66,8 @@ func errorNote(err error) string {
 		return noteRateLimited
 	case errors.Is(err, retrieval.ErrModelUnavailable):
 		return noteUnavailable
+	case errors.Is(err, retrieval.ErrModelMalformed):
+		return noteMalformed
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return noteCancelled
 	}
@@ -66,8 +75,8 @@ func errorNote(err error) string {
 }
 
 // Write implements Writer: it calls draft (when not nil) with the model's
-// text as it arrives. Fallbacks never call draft. The returned Answer is
-// final and verified.
+// text as it arrives, sanitized, and still unverified. Fallbacks never
+// call draft. The returned Answer is final and verified.
 func (g Generate) Write(ctx context.Context, in *Input, draft func(string)) (*retrieval.Answer, error) {
 	start := in.Start
 	ext, err := Extract{}.Write(ctx, in, nil)
@@ -83,7 +92,11 @@ func (g Generate) Write(ctx context.Context, in *Input, draft func(string)) (*re
 
 	prompt := buildPrompt(ext.Question, passages)
 	genStart := time.Now()
-	text, err := g.generate(ctx, prompt, draft)
+	var partial func(string)
+	if draft != nil {
+		partial = func(text string) { draft(SanitizeGenerated(text)) }
+	}
+	text, err := g.generate(ctx, prompt, partial)
 	genTook := time.Since(genStart)
 	fallback := func(note string, dropped []retrieval.Dropped) (*retrieval.Answer, error) {
 		ext.Note = note
@@ -97,9 +110,16 @@ func (g Generate) Write(ctx context.Context, in *Input, draft func(string)) (*re
 		return fallback(errorNote(err), nil)
 	}
 	if isNoAnswer(text) {
+		// A refusal, not the extractive answer presented as one: the
+		// closest passages stay as citations, for "Show passages".
+		ext.Refused = true
+		ext.Answer = retrieval.RefusalText
+		ext.Sentences = nil
+		ext.Writer = retrieval.Generated
+		ext.Model = g.Generator.Model()
 		return fallback(noteNoAnswer, nil)
 	}
-	v := verify(in.Index, text, passages)
+	v := verify(in.Index, ext.Question, text, passages)
 	if !v.enough() {
 		g.log().Info("model answer failed verification; answering extractively",
 			"model", g.Generator.Model(), "kept", len(v.kept), "dropped", len(v.dropped))
@@ -118,6 +138,9 @@ func (g Generate) Write(ctx context.Context, in *Input, draft func(string)) (*re
 		Dropped:   v.dropped,
 	}
 	citeGenerated(in.Index, ans, v.kept, passages)
+	// Every kept sentence was sanitized before it was checked; this is the
+	// last line, should citeGenerated ever add text of the model's.
+	ans.Answer = SanitizeGenerated(ans.Answer)
 	if d := droppedSentences(v.dropped); d > 0 {
 		ans.Note = fmt.Sprintf("%d sentence(s) of the model's answer could not be checked against the articles and were left out.", d)
 	}

@@ -35,7 +35,7 @@ var (
 func SanitizeGenerated(text string) string {
 	// Taking one thing out can form another ("<@<@1>1>"): repeat until
 	// nothing changes, which a few passes always reach in practice.
-	s := text
+	s := strings.ToValidUTF8(text, "\uFFFD") // a Generator may pass on any bytes
 	for range 8 {
 		next := sanitizeOnce(s)
 		if next == s {
@@ -65,4 +65,21 @@ func sanitizeOnce(text string) string {
 	s = strings.ReplaceAll(s, "](", "] (") // no masked link can be left half-formed
 	s = spaceRunRE.ReplaceAllString(s, " ")
 	return strings.TrimSpace(s)
+}
+
+// linkOrMention says what a piece of model text carries that no claim
+// needs: "a link" (masked, bare, an invite or a link-like domain), "a
+// mention" (of a user, role or channel, @everyone, @here, or any @), or "".
+// A sentence that carries one is dropped, not cleaned and shown: the model
+// was writing to someone, not answering.
+func linkOrMention(text string) string {
+	for _, re := range []*regexp.Regexp{maskedLinkRE, angleLinkRE, urlRE, inviteRE, domainRE} {
+		if re.MatchString(text) {
+			return "a link"
+		}
+	}
+	if mentionRE.MatchString(text) || massPingRE.MatchString(text) || strings.Contains(text, "@") {
+		return "a mention"
+	}
+	return ""
 }

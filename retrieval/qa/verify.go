@@ -23,6 +23,9 @@ const (
 	// minUnionShare is how much of a sentence each passage must hold when
 	// only passages together support it (a sentence that joins two facts).
 	minUnionShare = 0.25
+	// maxReplySentences bounds the sentences of a reply that are checked;
+	// the prompt asks for at most four.
+	maxReplySentences = 24
 )
 
 // verifiedSentence is a sentence of the model's reply that verification
@@ -68,6 +71,8 @@ type evidence struct {
 	nums  map[string]bool // its numbers, without thousands separators
 	canon map[string]bool // canonical forms of the alias groups it mentions
 	terms map[string]bool // its analysed terms, as indexed
+	set   wordSet         // its words, for novelty
+	sents []leanSentence  // its sentences and their clauses, for polarity
 }
 
 func evidenceOf(ix *search.Index, p retrieval.Passage) evidence {
@@ -86,23 +91,75 @@ func evidenceOf(ix *search.Index, p retrieval.Passage) evidence {
 	for _, c := range canon {
 		ev.canon[c] = true
 	}
+	ev.set = newWordSet(ix, text)
+	for _, sp := range p.Chunk.Sentences {
+		if i, ok := ix.SentenceAt(p.Article.ID, sp.Start); ok {
+			s := ix.Sentence(i)
+			ev.sents = append(ev.sents, leanSentence{terms: s.Terms, clauses: clausesOf(ix, s.Text)})
+		}
+	}
 	return ev
 }
 
 // verify checks every sentence of a generated reply against the passages it
-// cites (numbered from 1 in the prompt) and keeps what they support.
-func verify(ix *search.Index, reply string, passages []retrieval.Passage) verification {
+// cites (numbered from 1 in the prompt) and keeps what they support. The
+// reply is untrusted: a sentence that carries a link or a mention is
+// dropped whole, and what is kept is sanitized (SanitizeGenerated). Every
+// dropped sentence says why.
+func verify(ix *search.Index, question, reply string, passages []retrieval.Passage) verification {
 	evs := make([]evidence, len(passages))
+	sets := make([]wordSet, len(passages))
 	for i, p := range passages {
 		evs[i] = evidenceOf(ix, p)
+		sets[i] = evs[i].set
 	}
+	q := newWordSet(ix, question)
+	all := unionOf(sets...)
 	var v verification
-	for _, raw := range splitGenerated(reply) {
-		text, cited := stripMarkers(raw)
+	sentences := splitGenerated(reply)
+	if len(sentences) > maxReplySentences {
+		// Checking a sentence costs a few milliseconds; the model was asked
+		// for four.
+		v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence",
+			Text:   SanitizeGenerated(strings.Join(sentences[maxReplySentences:], " ")),
+			Reason: fmt.Sprintf("the reply is longer than asked: %d sentences", len(sentences))})
+		sentences = sentences[:maxReplySentences]
+	}
+	for _, raw := range sentences {
+		text, cited := stripMarkers(SanitizeGenerated(raw))
+		gapLike := len(cited) == 0 && gapRE.MatchString(text)
+		if what := linkOrMention(raw); what != "" {
+			reason := "it carries " + what
+			if gapRE.MatchString(raw) {
+				reason = "gap sentence with " + what
+			}
+			v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence", Text: text, Cited: cited, Reason: reason})
+			continue
+		}
 		if text == "" {
 			continue
 		}
+		gapWhy := "" // why a sentence saying what the passages lack is a claim
+		if gapLike {
+			why, hostile := gapFault(ix, text, q)
+			if why == "" && strings.ContainsFunc(text, unicode.IsDigit) {
+				why = "gap sentence with a number"
+			}
+			switch {
+			case why == "":
+				v.kept = append(v.kept, verifiedSentence{text: text, gap: true})
+				continue
+			case hostile:
+				// It tells the reader to do something: never shown.
+				v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence", Text: text, Reason: why})
+				continue
+			}
+			// It says more than a gap: a claim, checked as one (and, as it
+			// cites nothing, re-cited to a passage that supports it).
+			gapWhy = why + ", so a claim: "
+		}
 		cl := claimOf(ix, text)
+		cl.question, cl.gap = q, gapWhy != ""
 		var valid []int
 		for _, n := range cited {
 			if n < 1 || n > len(passages) {
@@ -112,19 +169,20 @@ func verify(ix *search.Index, reply string, passages []retrieval.Passage) verifi
 			}
 			valid = append(valid, n-1)
 		}
-		if len(cited) == 0 && isGap(text) {
-			v.kept = append(v.kept, verifiedSentence{text: text, gap: true})
+		if novel := cl.novel(all, q); len(novel) > 0 {
+			// No passage can support it: it says what none of them does.
+			v.dropped = append(v.dropped, retrieval.Dropped{Kind: "sentence", Text: text, Cited: cited,
+				Reason: gapWhy + "words not in the passages: " + strings.Join(novel, ", ")})
 			continue
 		}
 		var keep []int
 		var sup []retrieval.Support
 		var reasons []string
 		for _, i := range valid {
-			s, why := cl.supportedBy(evs[i])
+			s, why := cl.supportedBy(i+1, evs[i])
 			if why != "" {
-				reasons = append(reasons, fmt.Sprintf("[%d] %s", i+1, why))
-				v.dropped = append(v.dropped, retrieval.Dropped{Kind: "citation", Text: text, Cited: []int{i + 1},
-					Reason: fmt.Sprintf("passage [%d] %s", i+1, why)})
+				reasons = append(reasons, why)
+				v.dropped = append(v.dropped, retrieval.Dropped{Kind: "citation", Text: text, Cited: []int{i + 1}, Reason: why})
 				continue
 			}
 			s.N = i + 1
@@ -149,7 +207,7 @@ func verify(ix *search.Index, reply string, passages []retrieval.Passage) verifi
 			reason := "no passage supports it"
 			switch {
 			case len(cited) == 0:
-				reason = "it has no [n] marker, and no passage supports it"
+				reason = gapWhy + "it has no [n] marker, and no passage supports it"
 			case len(reasons) > 0:
 				reason = strings.Join(reasons, "; ") + "; and no other passage supports it"
 			}
@@ -171,10 +229,15 @@ type claim struct {
 	names  []string // capitalised words that name something, lower case
 	canon  []string // canonical forms of the name groups it mentions
 	dates  []string // month and weekday names, lower case
+
+	content  []contentWord // what must be grounded in the passage or the question
+	clauses  []clause
+	question wordSet // the question's words, which the claim may use too
+	gap      bool    // it says what the passages lack, and more
 }
 
 func claimOf(ix *search.Index, text string) claim {
-	c := claim{text: text, terms: uniq(ix.Terms(text))}
+	c := claim{text: text, terms: uniq(ix.Terms(text)), clauses: clausesOf(ix, text)}
 	for n := range numbersIn(text) {
 		c.nums = append(c.nums, n)
 	}
@@ -213,6 +276,9 @@ func claimOf(ix *search.Index, text string) claim {
 		}
 		c.names = append(c.names, lw)
 	}
+	// Alias groups are checked as groups above; their words need not be
+	// grounded one by one ("Kim Jong Un" against "Kim").
+	c.content = contentWords(ix, rest)
 	for _, w := range wordRE.FindAllString(strings.ToLower(text), -1) {
 		if monthsAndDays[w] && !slices.Contains(c.dates, w) {
 			c.dates = append(c.dates, w)
@@ -221,9 +287,10 @@ func claimOf(ix *search.Index, text string) claim {
 	return c
 }
 
-// supportedBy checks the claim against one passage. It returns why the
-// passage does not support it, or "" and the support.
-func (c claim) supportedBy(ev evidence) (retrieval.Support, string) {
+// supportedBy checks the claim against one passage, numbered n in the
+// prompt. It returns why the passage does not support it, or "" and the
+// support.
+func (c claim) supportedBy(n int, ev evidence) (retrieval.Support, string) {
 	s := retrieval.Support{Overlap: c.overlap(ev.terms)}
 	var missing []string
 	check := func(fact string, ok bool) {
@@ -248,11 +315,16 @@ func (c claim) supportedBy(ev evidence) (retrieval.Support, string) {
 	for _, q := range c.quotes {
 		check(`"`+q+`"`, strings.Contains(ev.lower, q))
 	}
+	if c.question.words != nil { // not when only choosing a quote
+		missing = append(missing, c.novel(ev.set, c.question)...)
+	}
 	switch {
 	case len(missing) > 0:
-		return s, "lacks " + strings.Join(missing, ", ")
+		return s, fmt.Sprintf("[%d] lacks %s", n, strings.Join(uniq(missing), ", "))
 	case s.Overlap < minOverlap:
-		return s, fmt.Sprintf("shares too few words (%.0f%%)", 100*s.Overlap)
+		return s, fmt.Sprintf("[%d] shares too few words (%.0f%%)", n, 100*s.Overlap)
+	case !c.polarityAgrees(ev.sents):
+		return s, fmt.Sprintf("negation differs from [%d]", n)
 	}
 	return s, ""
 }
@@ -262,12 +334,15 @@ func (c claim) supportedBy(ev evidence) (retrieval.Support, string) {
 // of it.
 func (c claim) supportedTogether(evs []evidence, cited []int) ([]int, []retrieval.Support) {
 	union := evidence{words: map[string]bool{}, nums: map[string]bool{}, canon: map[string]bool{}, terms: map[string]bool{}}
+	var sets []wordSet
 	var lower []string
 	for _, i := range cited {
 		if c.overlap(evs[i].terms) < minUnionShare {
 			return nil, nil
 		}
 		lower = append(lower, evs[i].lower)
+		sets = append(sets, evs[i].set)
+		union.sents = append(union.sents, evs[i].sents...)
 		for _, m := range []struct{ to, from map[string]bool }{
 			{union.words, evs[i].words}, {union.nums, evs[i].nums}, {union.canon, evs[i].canon}, {union.terms, evs[i].terms},
 		} {
@@ -277,12 +352,13 @@ func (c claim) supportedTogether(evs []evidence, cited []int) ([]int, []retrieva
 		}
 	}
 	union.lower = strings.Join(lower, "\n")
-	if _, why := c.supportedBy(union); why != "" {
+	union.set = unionOf(sets...)
+	if _, why := c.supportedBy(0, union); why != "" {
 		return nil, nil
 	}
 	var sup []retrieval.Support
 	for _, i := range cited {
-		s, _ := c.supportedBy(evs[i])
+		s, _ := c.supportedBy(i+1, evs[i])
 		s.N = i + 1
 		sup = append(sup, s)
 	}
@@ -293,7 +369,7 @@ func (c claim) supportedTogether(evs []evidence, cited []int) ([]int, []retrieva
 func (c claim) bestSupport(evs []evidence) (int, retrieval.Support, bool) {
 	best, bestSup := -1, retrieval.Support{}
 	for i, ev := range evs {
-		s, why := c.supportedBy(ev)
+		s, why := c.supportedBy(i+1, ev)
 		if why == "" && (best < 0 || s.Overlap > bestSup.Overlap) {
 			best, bestSup = i, s
 		}
@@ -385,12 +461,6 @@ var (
 	capitalRE = regexp.MustCompile(`\p{Lu}[\p{L}\p{M}\p{N}]*(?:[-‐‑][\p{L}\p{N}]+)*(?:['’]s)?`)
 	gapRE     = regexp.MustCompile(`(?i)\b(?:do(?:es)?(?: not|n['’]t)|did(?: not|n['’]t)|not)\s+(?:say|said|mention|mentioned|state|stated|report|reported|specify|specified|give|given|include)\b|\bno (?:information|mention|details?)\b|\bnot (?:in|covered by) the (?:passages|articles)\b`)
 )
-
-// isGap reports whether a sentence only says that the passages do not
-// answer: it claims no fact, so it needs no citation.
-func isGap(text string) bool {
-	return gapRE.MatchString(text) && !strings.ContainsFunc(text, unicode.IsDigit)
-}
 
 // splitGenerated cuts a reply into sentences. Markers written after a
 // sentence's full stop ("… Vostochny. [1] Kim …") stay with it.
