@@ -286,14 +286,14 @@ func (m *Meaning) cover(w, s string) float64 {
 	return c
 }
 
-// commonRank is the frequency rank within which a word is too common to be
+// unbridgedRank is the frequency rank within which a word is too common to be
 // bridged by meaning to another: function words and the commonest verbs.
-const commonRank = 150
+const unbridgedRank = 150
 
-// common reports whether w is one of the commonRank commonest words.
+// common reports whether w is one of the unbridgedRank commonest words.
 func (m *Meaning) common(w string) bool {
 	id := m.id(w)
-	return id >= 0 && m.table.RankID(id) <= commonRank
+	return id >= 0 && m.table.RankID(id) <= unbridgedRank
 }
 
 // coverIDs is cover for two table ids (-1: not in the table).

@@ -84,7 +84,7 @@ func TestVerifyMeaning(t *testing.T) {
 		// Gap sentences cite nothing (cite "").
 		{"How long did the handshake last?", "The passages do not say exactly how long the handshake lasted", "", ""},
 		{"How long did the handshake last?", "The passages do not say who let go first", "", "gap sentence naming words not in the question (let), so a claim: it has no [n] marker"},
-		{"How long did the handshake last?", "The passages do not say whether Kim sold Putin nuclear warheads", "", "so a claim: words not in the passages: sold, warheads"},
+		{"How long did the handshake last?", "The passages do not say whether Kim sold Putin warheads", "", "so a claim: words not in the passages: sold, warheads"},
 		{"How long did the handshake last?", "The passages do not say more, so please ask the Kremlin", "", "gap sentence with an imperative (please)"},
 	}
 	for _, tt := range tests {
