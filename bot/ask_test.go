@@ -169,23 +169,26 @@ func TestAsk(t *testing.T) {
 			t.Helper()
 			p := discordtest.ButtonPress(id, o...)
 			h.fake.SendInteraction(p)
-			_, r := h.callback(p)
-			if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-				t.Errorf("feedback reply %q is not ephemeral", r.Data.Content)
+			content, flags := h.voteReply(p)
+			if flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("feedback reply %q is not ephemeral", content)
 			}
-			return r.Data.Content
+			return content
 		}
 		if got := press(btn["👍"]); !strings.Contains(got, "Thanks") {
 			t.Errorf("first vote: %q, want a thank-you", got)
 		}
-		if got := press(btn["👎"]); !strings.Contains(got, "already") {
-			t.Errorf("second vote by the same user: %q, want a polite refusal", got)
+		if got := press(btn["👍"]); !strings.Contains(got, "already") {
+			t.Errorf("the same vote again: %q, want a polite refusal", got)
+		}
+		if got := press(btn["👎"]); !strings.Contains(got, "now 👎") {
+			t.Errorf("the other button: %q, want the vote changed", got)
 		}
 		if got := press(btn["👎"], discordtest.From("900000000000000099", "other")); !strings.Contains(got, "Thanks") {
 			t.Errorf("another user's vote: %q, want a thank-you", got)
 		}
-		if up, down := h.bot.Feedback(); up != 1 || down != 1 {
-			t.Errorf("feedback counters %d up %d down, want 1 and 1", up, down)
+		if up, down := h.bot.Feedback(); up != 1 || down != 2 {
+			t.Errorf("feedback counters %d up %d down, want 1 and 2", up, down)
 		}
 		if !strings.Contains(h.log.String(), "msg=feedback") {
 			t.Errorf("votes not logged")

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/bot/store"
 )
 
 // onMessage takes messages that mention the bot, and in DMs (when allowed)
@@ -205,9 +207,9 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	// A thread has the id of the message it started from; a reply points at
 	// the message it answers. Either may be one of the bot's answers, or the
 	// question behind one, whose question is then the context.
-	threadOf, _ = b.answers.questionOf(m.ChannelID)
+	threadOf, _ = b.questionOf(ctx, m.ChannelID)
 	if threadOf == "" && m.MessageReference != nil {
-		threadOf, _ = b.answers.questionOf(m.MessageReference.MessageID)
+		threadOf, _ = b.questionOf(ctx, m.MessageReference.MessageID)
 	}
 	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
 		sent, err := send(ctx, msg, callPolicy{})
@@ -221,14 +223,17 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		return
 	}
 	key := m.ID
-	b.answers.add(key, q, a)
+	b.saveAnswer(ctx, key, m.GuildID, m.ChannelID, q, a)
 	sent, err := send(ctx, b.answerMessage(key, q, a), retried)
 	if err != nil {
 		fail(err)
 		return
 	}
-	b.answers.setMessage(key, m.ID)
-	b.answers.setMessage(key, sent.ID)
+	b.linkMessages(ctx, key, m.ID, sent.ID)
+	if a.Refused {
+		b.logQuestion(ctx, store.LoggedQuestion{AnswerID: key, Guild: m.GuildID, Channel: m.ChannelID,
+			Question: q, Reason: store.Refused})
+	}
 	outcome = outcomeOf(a)
 }
 

@@ -183,6 +183,51 @@ func (in *interaction) sendWith(ctx context.Context, m message, retry bool) (*di
 	return msg, nil
 }
 
+// updateComponents answers a button press by replacing the buttons of the
+// message it is on, keeping what the message says.
+func (in *interaction) updateComponents(components []discordgo.MessageComponent) error {
+	m := in.i.Message
+	embeds := m.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	err := in.respond(in.ctx, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{
+			Content:         m.Content,
+			Embeds:          embeds,
+			Components:      components,
+			AllowedMentions: noMentions(),
+		},
+	}, "update", "buttons")
+	if err != nil {
+		return fmt.Errorf("update message: %w", err)
+	}
+	in.acked, in.ackAt = true, time.Since(in.start)
+	return nil
+}
+
+// followup sends m as a further message of an interaction already
+// answered.
+func (in *interaction) followup(m message) error {
+	m = m.fit()
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: true, about: []any{"interaction", in.i.ID, "stage", "followup"}}
+	err := in.b.call(in.ctx, p, func(opts ...discordgo.RequestOption) error {
+		_, err := in.s.FollowupMessageCreate(in.i, true, &discordgo.WebhookParams{
+			Content:         m.content,
+			Embeds:          m.embeds,
+			Components:      m.components,
+			Flags:           m.flags(),
+			AllowedMentions: noMentions(),
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("follow-up: %w", &undelivered{stage: "followup", what: summary(m), err: err})
+	}
+	return nil
+}
+
 // editOriginal is discordgo's InteractionResponseEdit in the interaction's
 // own rate-limit bucket (see editBucket).
 func (in *interaction) editOriginal(edit *discordgo.WebhookEdit, opts ...discordgo.RequestOption) (*discordgo.Message, error) {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/corpus"
 )
 
@@ -65,6 +67,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			"shard", cfg.Discord.ShardID, "shards", cfg.Discord.ShardCount)
 	}
 
+	// The store outlives the bot: it closes after Run has returned (the
+	// deferred calls run in reverse), so that every write the bot queued
+	// while answering, up to the last answer of the grace period, is
+	// written before the process exits.
+	st, notifier, err := openStore(ctx, cfg.Store, log, reg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+	purgeCtx, stopPurge := context.WithCancel(context.WithoutCancel(ctx))
+	var purging sync.WaitGroup
+	purging.Go(func() { store.PurgeEvery(purgeCtx, st, cfg.Store.Retention, time.Hour, log) })
+	defer purging.Wait()
+	defer stopPurge()
+
 	d := cfg.Discord
 	b, err := bot.New(bot.Config{
 		Token:              d.Token,
@@ -78,6 +99,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ShardCount:         d.ShardCount,
 		ShutdownGrace:      d.ShutdownGrace,
 		Metrics:            botMetrics,
+		Store:              st,
+		Notifier:           notifier,
+		CorpusDir:          cfg.Corpus.Dir,
 	}, eng, log)
 	if err != nil {
 		return err
