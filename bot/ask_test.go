@@ -53,11 +53,13 @@ func TestRegistersCommands(t *testing.T) {
 				names = append(names, n)
 			}
 			slices.Sort(names)
-			if want := []string{"ask", "help", "reload", "source", "sources"}; !slices.Equal(names, want) {
+			if want := []string{"article", "ask", "gaps", "help", "reload", "settings", "source", "sources"}; !slices.Equal(names, want) {
 				t.Fatalf("commands %v, want %v", names, want)
 			}
-			if p := byName["reload"].DefaultMemberPermissions; p == nil || *p != discordgo.PermissionManageGuild {
-				t.Errorf("/reload default member permissions %v, want Manage Server (%d)", p, discordgo.PermissionManageGuild)
+			for _, mod := range []string{"reload", "gaps", "settings", "article"} {
+				if p := byName[mod].DefaultMemberPermissions; p == nil || *p != discordgo.PermissionManageGuild {
+					t.Errorf("/%s default member permissions %v, want Manage Server (%d)", mod, p, discordgo.PermissionManageGuild)
+				}
 			}
 			if q := byName["ask"].Options; len(q) != 1 || !q[0].Required || q[0].MaxLength != 300 {
 				t.Errorf("/ask options %+v, want one required question of at most 300 characters", q)

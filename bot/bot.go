@@ -271,6 +271,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
 	}
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListening()
+	if err := b.listenCorpus(listenCtx); err != nil {
+		// Not fatal: the corpus watch and SIGHUP still reload.
+		b.log.Error("could not listen for other shards' corpus changes", "err", err)
+	}
 	b.log.Info("discord bot ready", "application", appID, "user", userID, "commands", len(cmds),
 		"scope", scope, "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)
 	close(b.ready)

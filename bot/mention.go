@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -12,8 +13,14 @@ import (
 	"github.com/summitbot/summitbot/bot/store"
 )
 
-// onMessage takes messages that mention the bot, and in DMs (when allowed)
-// every message, as questions. It runs in discordgo's read loop.
+// onMessage takes messages that mention the bot, replies to the bot's
+// messages, and in DMs (when allowed) every message, as questions. It runs
+// in discordgo's read loop.
+//
+// Without the privileged message content intent, Discord sends the content
+// of messages that mention the bot; a reply pings the author it replies to
+// unless the user turns that off, and then arrives with empty content,
+// which is ignored here rather than answered as an empty question.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
 	start := time.Now()
@@ -25,7 +32,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if dm && !b.cfg.AllowDMs {
 		return
 	}
-	if !dm && !mentions(m, self) {
+	if !dm && !mentions(m, self) && !(repliesTo(m, self) && strings.TrimSpace(m.Content) != "") {
 		return
 	}
 	b.spawn(func(ctx context.Context) { b.handleMention(ctx, s, m, start) })
@@ -101,6 +108,12 @@ func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Me
 		return nil, fmt.Errorf("reply to message: %w", &undelivered{stage: "reply", what: summary(msg), err: err})
 	}
 	return sent, nil
+}
+
+// repliesTo reports whether m is a reply to one of user's messages.
+func repliesTo(m *discordgo.Message, user string) bool {
+	r := m.ReferencedMessage
+	return m.MessageReference != nil && r != nil && r.Author != nil && r.Author.ID == user
 }
 
 // mentions reports whether m mentions user.
@@ -188,6 +201,24 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		}
 	}()
 
+	// A thread has the id of the message it started from; a reply points at
+	// the message it answers. Either may be one of the bot's answers, or the
+	// question behind one, whose question is then the context.
+	threadOf, _ = b.questionOf(ctx, m.ChannelID)
+	if threadOf == "" && m.MessageReference != nil {
+		threadOf, _ = b.questionOf(ctx, m.MessageReference.MessageID)
+	}
+	// A server may keep mentions to some channels (/settings); a
+	// conversation the bot is already in goes on wherever it is.
+	if m.GuildID != "" && threadOf == "" {
+		set, err := b.store.Settings(ctx, m.GuildID)
+		if err != nil {
+			b.log.Warn("store read failed; answering as by default", "guild", m.GuildID, "err", err)
+		} else if !set.AnswersIn(m.ChannelID) {
+			outcome = outcomeChannelOff
+			return
+		}
+	}
 	q := stripMentions(m.Content)
 	q, p := cleanQuestion(q, "Write it after the mention, for example `@summitbot How long did the talks last?`")
 	if p != "" {
@@ -203,13 +234,6 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 			fail(err)
 		}
 		return
-	}
-	// A thread has the id of the message it started from; a reply points at
-	// the message it answers. Either may be one of the bot's answers, or the
-	// question behind one, whose question is then the context.
-	threadOf, _ = b.questionOf(ctx, m.ChannelID)
-	if threadOf == "" && m.MessageReference != nil {
-		threadOf, _ = b.questionOf(ctx, m.MessageReference.MessageID)
 	}
 	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
 		sent, err := send(ctx, msg, callPolicy{})

@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -204,6 +206,43 @@ func (in *interaction) updateComponents(components []discordgo.MessageComponent)
 		return fmt.Errorf("update message: %w", err)
 	}
 	in.acked, in.ackAt = true, time.Since(in.start)
+	return nil
+}
+
+// sendFiles edits the deferred response to m with files attached.
+func (in *interaction) sendFiles(m message, files ...*discordgo.File) error {
+	m = m.fit()
+	embeds, components := m.embeds, m.components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	// A retry must send the files again from their start.
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := io.ReadAll(f.Reader)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.Name, err)
+		}
+		data[i] = b
+	}
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: true, about: []any{"interaction", in.i.ID, "stage", "edit"}}
+	err := in.b.call(in.ctx, p, func(opts ...discordgo.RequestOption) error {
+		fs := make([]*discordgo.File, len(files))
+		for i, f := range files {
+			fs[i] = &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(data[i])}
+		}
+		_, err := in.s.InteractionResponseEdit(in.i, &discordgo.WebhookEdit{
+			Content: &m.content, Embeds: &embeds, Components: &components,
+			Files: fs, AllowedMentions: noMentions(),
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("edit interaction response: %w", &undelivered{stage: "edit", what: summary(m), err: err})
+	}
 	return nil
 }
 
