@@ -78,6 +78,34 @@ type replyWithNonce struct {
 // replyTo posts msg in reply to m, retried under p; nonce, at most 25
 // characters, makes the retries safe.
 func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Message, msg message, nonce string, p callPolicy) (*discordgo.Message, error) {
+	return b.postTo(ctx, s, m.ChannelID, &discordgo.MessageReference{
+		MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
+		FailIfNotExists: ptr(false),
+	}, msg, nonce, p)
+}
+
+// startThread opens a thread from m for its answer, named after the
+// question; nil when Discord refuses (no permission, a thread already
+// there), and the answer then goes in the channel.
+func (b *Bot) startThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, q string) *discordgo.Channel {
+	var ch *discordgo.Channel
+	err := b.call(ctx, callPolicy{retry: true, deadline: time.Now().Add(30 * time.Second), about: []any{"message", m.ID}}, func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: trimText(q, 100), AutoArchiveDuration: 1440,
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		b.log.Warn("could not open a thread for the answer; answering in the channel", "message", m.ID, "err", err)
+		return nil
+	}
+	return ch
+}
+
+// postTo posts msg in channelID, as a reply to ref when not nil, retried
+// under p; nonce, at most 25 characters, makes the retries safe.
+func (b *Bot) postTo(ctx context.Context, s *discordgo.Session, channelID string, ref *discordgo.MessageReference, msg message, nonce string, p callPolicy) (*discordgo.Message, error) {
 	msg = msg.fit()
 	data := replyWithNonce{
 		MessageSend: &discordgo.MessageSend{
@@ -85,14 +113,11 @@ func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Me
 			Embeds:          msg.embeds,
 			Components:      msg.components,
 			AllowedMentions: noMentions(),
-			Reference: &discordgo.MessageReference{
-				MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
-				FailIfNotExists: ptr(false),
-			},
+			Reference:       ref,
 		},
 		Nonce: nonce, EnforceNonce: true,
 	}
-	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
+	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var sent *discordgo.Message
 	err := b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
 		body, err := s.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, opts...)
@@ -142,7 +167,13 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	// Replies and the final edit are retried for as long as an
 	// interaction's token would last; drafts are tried once.
 	retried := callPolicy{deadline: start.Add(tokenWindow), retry: true, about: []any{"message", m.ID}}
+	// thread, once the server's settings open one for the answer, is where
+	// the answer goes instead of a reply in the channel.
+	var thread *discordgo.Channel
 	reply := func(ctx context.Context, msg message, nonce string) (*discordgo.Message, error) {
+		if thread != nil {
+			return b.postTo(ctx, s, thread.ID, nil, msg, nonce, retried)
+		}
 		return b.replyTo(ctx, s, m, msg, nonce, retried)
 	}
 	// draft is the reply that shows a model's answer as it is written;
@@ -210,8 +241,10 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	}
 	// A server may keep mentions to some channels (/settings); a
 	// conversation the bot is already in goes on wherever it is.
+	var set store.Settings
 	if m.GuildID != "" && threadOf == "" {
-		set, err := b.store.Settings(ctx, m.GuildID)
+		var err error
+		set, err = b.store.Settings(ctx, m.GuildID)
 		if err != nil {
 			b.log.Warn("store read failed; answering as by default", "guild", m.GuildID, "err", err)
 		} else if !set.AnswersIn(m.ChannelID) {
@@ -234,6 +267,9 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 			fail(err)
 		}
 		return
+	}
+	if set.Threads {
+		thread = b.startThread(ctx, s, m, q)
 	}
 	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
 		sent, err := send(ctx, msg, callPolicy{})

@@ -234,3 +234,31 @@ func listDir(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+// TestSettingsThreads: with threads on, a mention's answer goes into a
+// thread opened from the question, and a mention there continues it.
+func TestSettingsThreads(t *testing.T) {
+	t.Parallel()
+	h := start(t, sharedEngine(t))
+	s := discordtest.Subcommand("settings", "threads", map[string]any{"on": true}, moderator)
+	h.fake.SendInteraction(s)
+	if _, r := h.callback(s); !strings.Contains(only(t, r.Data.Embeds).Description, "open a thread") {
+		t.Fatalf("/settings threads: %+v", r.Data.Embeds[0])
+	}
+	const first, followUp = "How long did the talks last?", "how long did it last?"
+	q := &discordgo.Message{Content: mention + " " + first}
+	h.fake.SendMessage(q)
+	h.waitFor("POST channels/" + discordtest.ChannelID + "/messages/" + q.ID + "/threads")
+	c := h.waitFor("POST channels/" + q.ID + "/messages")
+	var answer discordgo.Message
+	if err := c.Decode(&answer); err != nil || len(answer.Embeds) != 1 {
+		t.Fatalf("answer in the thread: %+v (%v)", answer, err)
+	}
+	h.handled(q.ID)
+	m := &discordgo.Message{ChannelID: q.ID, Content: mention + " " + followUp}
+	h.fake.SendMessage(m)
+	_, sent := h.reply(m)
+	if got, want := unescape(only(t, sent.Embeds).Description), answerText(t, retrieval.Question{Text: followUp, Context: first}); got != want {
+		t.Errorf("follow-up in the thread %q, want %q", got, want)
+	}
+}
