@@ -16,7 +16,8 @@ import (
 // Writes go through the store's queue (store.Async in production) and never
 // delay a reply; a failed write is logged there, and the bot carries on.
 
-// saveAnswer records an answer the bot is about to send under key.
+// saveAnswer records an answer the bot is about to send under key, so that
+// its buttons work as soon as it shows.
 func (b *Bot) saveAnswer(ctx context.Context, key, guild, channel, question string, a *retrieval.Answer) {
 	rec := &store.Answer{
 		ID:       key,
