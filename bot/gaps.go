@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -74,7 +75,7 @@ func groupQuestions(qs []store.LoggedQuestion) []*gapGroup {
 	var groups []*gapGroup
 	for _, q := range qs {
 		terms := questionTerms(q.Question)
-		norm := strings.Join(slices.Sorted(mapKeys(terms)), " ")
+		norm := strings.Join(slices.Sorted(maps.Keys(terms)), " ")
 		var g *gapGroup
 		for _, c := range groups {
 			if c.normalized == norm || jaccard(c.terms, terms) >= 0.6 {
@@ -104,16 +105,6 @@ func groupQuestions(qs []store.LoggedQuestion) []*gapGroup {
 		return b.Last.Compare(a.Last)
 	})
 	return groups
-}
-
-func mapKeys(m map[string]bool) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // jaccard is |a∩b| / |a∪b|; 0 when both are empty (a question of stop
