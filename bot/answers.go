@@ -1,124 +1,118 @@
 package bot
 
 import (
-	"sync"
+	"context"
+	"errors"
 
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/retrieval"
 )
 
-// answerRecord is an answer the bot has sent, kept so that its buttons work
-// and so that a thread started from it knows what was asked.
-type answerRecord struct {
-	key      string // in the buttons' custom ids: the interaction or message that asked
-	question string // as answered, mentions and extra spaces removed
-	answer   *retrieval.Answer
-	messages []string        // IDs of the messages a thread under which continues this question
-	votes    map[string]bool // user id → voted up
-}
+// The bot keeps the answers it sends in its store (Config.Store), so that
+// their buttons, votes and follow-ups work after a restart: SaveAnswer
+// under the key in the buttons' custom ids, LinkMessage for the user's
+// message, the bot's reply and threads started from either, and
+// AnswerByMessage to find the conversation a reply or a thread continues.
+// Writes go through the store's queue (store.Async in production) and never
+// delay a reply; a failed write is logged there, and the bot carries on.
 
-// answerStore keeps the most recent answers in memory. Older ones are
-// forgotten: their buttons then say to ask again, and a thread under them
-// is answered without context. Nothing survives a restart.
-type answerStore struct {
-	mu        sync.Mutex
-	max       int
-	byKey     map[string]*answerRecord
-	byMessage map[string]*answerRecord
-	order     []string // keys, oldest first
-}
-
-func newAnswerStore(max int) *answerStore {
-	return &answerStore{
-		max:       max,
-		byKey:     make(map[string]*answerRecord),
-		byMessage: make(map[string]*answerRecord),
+// saveAnswer records an answer the bot is about to send under key, so that
+// its buttons work as soon as it shows.
+func (b *Bot) saveAnswer(ctx context.Context, key, guild, channel, question string, a *retrieval.Answer) {
+	rec := &store.Answer{
+		ID:       key,
+		Question: question,
+		Text:     a.Answer,
+		Mode:     string(a.Writer),
+		Refused:  a.Refused,
+		Guild:    guild,
+		Channel:  channel,
+	}
+	for _, c := range a.Citations {
+		rec.Citations = append(rec.Citations, store.Citation{
+			N: c.N, Source: c.Source, Title: c.Title, Publisher: c.Publisher, Date: c.Date,
+			Chunk: c.Chunk, Text: c.Text, Start: c.Start, End: c.End, Quote: c.Quote,
+		})
+	}
+	if err := b.store.SaveAnswer(context.WithoutCancel(ctx), rec); err != nil {
+		b.log.Warn("answer not kept: its buttons will not work", "answer", key, "err", err)
 	}
 }
 
-// add keeps an answer under key, forgetting the oldest beyond the limit.
-func (s *answerStore) add(key, question string, a *retrieval.Answer) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.byKey[key]; ok {
-		return
-	}
-	s.byKey[key] = &answerRecord{key: key, question: question, answer: a, votes: map[string]bool{}}
-	s.order = append(s.order, key)
-	for len(s.order) > s.max {
-		old := s.byKey[s.order[0]]
-		delete(s.byKey, old.key)
-		for _, m := range old.messages {
-			if s.byMessage[m] == old {
-				delete(s.byMessage, m)
-			}
+// linkMessages ties messages (the user's question, the bot's reply) to the
+// answer under key.
+func (b *Bot) linkMessages(ctx context.Context, key string, messageIDs ...string) {
+	for _, id := range messageIDs {
+		if id == "" {
+			continue
 		}
-		s.order[0] = ""
-		s.order = s.order[1:]
+		if err := b.store.LinkMessage(context.WithoutCancel(ctx), key, id); err != nil {
+			b.log.Warn("message not linked to its answer", "answer", key, "message", id, "err", err)
+		}
 	}
 }
 
-// setMessage records the ID of a message that belongs to the answer under
-// key: the bot's message showing it, or the user's message that asked. A
-// thread started from either continues the question.
-func (s *answerStore) setMessage(key, messageID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r := s.byKey[key]; r != nil && messageID != "" {
-		r.messages = append(r.messages, messageID)
-		s.byMessage[messageID] = r
+// storedAnswer returns the answer kept under key; ok is false when the
+// store does not have it (too old, purged) or cannot be read.
+func (b *Bot) storedAnswer(ctx context.Context, key string) (*store.Answer, bool) {
+	a, err := b.store.Answer(ctx, key)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			b.log.Warn("store read failed", "answer", key, "err", err)
+		}
+		return nil, false
 	}
+	return a, true
 }
 
-// get returns the question and answer kept under key.
-func (s *answerStore) get(key string) (question string, a *retrieval.Answer, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.byKey[key]
-	if r == nil {
-		return "", nil, false
-	}
-	return r.question, r.answer, true
-}
-
-// questionOf returns the question that message messageID asked or answered.
-// A thread started from a message has that message's ID (Discord's
-// MessageFlagsHasThread: "an associated thread, with the same id as the
-// message"), so a thread's channel ID finds the answer it hangs under.
-func (s *answerStore) questionOf(messageID string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.byMessage[messageID]
-	if r == nil {
+// questionOf returns the question that message messageID asked or
+// answered. A thread started from a message has that message's ID
+// (Discord's MessageFlagsHasThread: "an associated thread, with the same id
+// as the message"), so a thread's channel ID finds the answer it hangs
+// under, and a reply's message_reference the answer it replies to.
+func (b *Bot) questionOf(ctx context.Context, messageID string) (string, bool) {
+	if messageID == "" {
 		return "", false
 	}
-	return r.question, true
-}
-
-// voteResult is what became of a vote.
-type voteResult int
-
-const (
-	voteCounted voteResult = iota
-	voteRepeated
-	voteUnknownAnswer
-)
-
-// vote records user's vote on the answer under key, once per user.
-func (s *answerStore) vote(key, user string, up bool) (voteResult, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.byKey[key]
-	switch {
-	case r == nil:
-		return voteUnknownAnswer, ""
-	case hasKey(r.votes, user):
-		return voteRepeated, r.question
+	a, err := b.store.AnswerByMessage(ctx, messageID)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			b.log.Warn("store read failed", "message", messageID, "err", err)
+		}
+		return "", false
 	}
-	r.votes[user] = up
-	return voteCounted, r.question
+	return a.Question, true
 }
 
-func hasKey[K comparable, V any](m map[K]V, k K) bool {
-	_, ok := m[k]
-	return ok
+// logQuestion puts a refused or 👎 question in the guild's question log for
+// /gaps, unless the server opted out. Direct messages have no moderators
+// and are not logged.
+func (b *Bot) logQuestion(ctx context.Context, q store.LoggedQuestion) {
+	if q.Guild == "" || q.Question == "" {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	set, err := b.store.Settings(ctx, q.Guild)
+	if err != nil {
+		b.log.Warn("store read failed; question not logged", "guild", q.Guild, "err", err)
+		return
+	}
+	if set.NoQuestionLog {
+		return
+	}
+	if err := b.store.LogQuestion(ctx, q); err != nil {
+		b.log.Warn("question not logged", "guild", q.Guild, "reason", q.Reason, "err", err)
+	}
+}
+
+// citations turns kept citations back into the retrieval's, to show them.
+func citations(cs []store.Citation) []retrieval.Citation {
+	out := make([]retrieval.Citation, len(cs))
+	for i, c := range cs {
+		out[i] = retrieval.Citation{
+			N: c.N, Source: c.Source, Title: c.Title, Publisher: c.Publisher, Date: c.Date,
+			Chunk: c.Chunk, Text: c.Text, Start: c.Start, End: c.End, Quote: c.Quote,
+		}
+	}
+	return out
 }

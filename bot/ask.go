@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/retrieval"
 )
 
@@ -47,13 +48,17 @@ func (b *Bot) ask(in *interaction, raw string) error {
 		return err
 	}
 	key := in.i.ID
-	b.answers.add(key, q, a)
+	b.saveAnswer(in.ctx, key, in.i.GuildID, in.i.ChannelID, q, a)
 	msg, err := in.send(b.answerMessage(key, q, a))
 	if err != nil {
 		return err
 	}
 	if msg != nil {
-		b.answers.setMessage(key, msg.ID)
+		b.linkMessages(in.ctx, key, msg.ID)
+	}
+	if a.Refused {
+		b.logQuestion(in.ctx, store.LoggedQuestion{AnswerID: key, Guild: in.i.GuildID, Channel: in.i.ChannelID,
+			Question: q, Reason: store.Refused})
 	}
 	in.outcome = outcomeOf(a)
 	return nil
@@ -109,7 +114,11 @@ func (b *Bot) answerMessage(key, question string, a *retrieval.Answer) message {
 	// The answer gets what the other parts leave of the 6,000 characters.
 	room := maxEmbedsTotal - embedLength(e) - utf8.RuneCountInString(note)
 	e.Description = trimText(escapeMarkdown(a.Answer), min(maxEmbedDescription-utf8.RuneCountInString(note), room)) + note
-	return message{embeds: []*discordgo.MessageEmbed{e}, components: answerButtons(key, a)}
+	var buttons []discordgo.MessageComponent
+	if a.Writer != retrieval.Chat { // a reply to small talk: no passages, nothing to vote on
+		buttons = answerButtons(key, len(a.Citations) > 0, store.VoteResult{})
+	}
+	return message{embeds: []*discordgo.MessageEmbed{e}, components: buttons}
 }
 
 // Footer says how the answer was written and by how many articles
@@ -208,20 +217,24 @@ const (
 	buttonVoteDown = "down"
 )
 
-// answerButtons are Show passages (when there are any) and 👍 / 👎.
-func answerButtons(key string, a *retrieval.Answer) []discordgo.MessageComponent {
-	if a.Writer == retrieval.Chat {
-		return nil // a reply to small talk: no passages, nothing to vote on
-	}
+// answerButtons are Show passages (when there are any) and 👍 / 👎, with
+// the votes counted so far once there are any.
+func answerButtons(key string, passages bool, votes store.VoteResult) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
-	if len(a.Citations) > 0 {
+	if passages {
 		row = append(row, discordgo.Button{
 			Label: "Show passages", Style: discordgo.SecondaryButton, CustomID: buttonPassages + ":" + key,
 		})
 	}
+	count := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return fmt.Sprint(n)
+	}
 	row = append(row,
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteUp + ":" + key},
-		discordgo.Button{Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteDown + ":" + key},
+		discordgo.Button{Label: count(votes.Up), Emoji: &discordgo.ComponentEmoji{Name: "👍"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteUp + ":" + key},
+		discordgo.Button{Label: count(votes.Down), Emoji: &discordgo.ComponentEmoji{Name: "👎"}, Style: discordgo.SecondaryButton, CustomID: buttonVoteDown + ":" + key},
 	)
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
@@ -241,19 +254,19 @@ func (b *Bot) button(in *interaction, customID string) error {
 }
 
 // forgottenText answers a button under an answer the bot no longer keeps.
-const forgottenText = "I no longer remember that answer (I keep only recent ones, and none across restarts). Ask again with /ask."
+const forgottenText = "I no longer remember that answer (answers are kept for a limited time). Ask again with /ask."
 
 // showPassages answers Show passages with an ephemeral message quoting the
 // passage behind each [n], the sentence the answer uses in bold.
 func (b *Bot) showPassages(in *interaction, key string) error {
-	_, a, ok := b.answers.get(key)
+	a, ok := b.storedAnswer(in.ctx, key)
 	if !ok {
 		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
 	}
 	in.outcome = outcomePassages
-	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{passagesEmbed(a.Citations)}, ephemeral: true})
+	_, err := in.send(message{embeds: []*discordgo.MessageEmbed{passagesEmbed(citations(a.Citations))}, ephemeral: true})
 	return err
 }
 
@@ -304,18 +317,29 @@ func quotePassage(c retrieval.Citation, room int) string {
 	return trimText(head+escapeMarkdown(after), room)
 }
 
-// vote counts a 👍 or 👎, once per user and answer.
+// vote counts a 👍 or 👎, once per user and answer; the other button
+// changes the vote. The message's buttons then show the counts, and the
+// voter is told, in a message only they see, what was counted. A 👎 puts
+// the question in the question log for /gaps.
 func (b *Bot) vote(in *interaction, key string, up bool) error {
 	user := in.user().ID
-	res, question := b.answers.vote(key, user, up)
-	switch res {
-	case voteUnknownAnswer:
+	a, ok := b.storedAnswer(in.ctx, key)
+	if !ok {
 		in.outcome = outcomeForgotten
 		_, err := in.send(text(forgottenText, true))
 		return err
-	case voteRepeated:
+	}
+	res, err := b.store.Vote(in.ctx, key, user, up)
+	if err != nil {
+		return fmt.Errorf("vote on %s: %w", key, err)
+	}
+	choice := "👎"
+	if up {
+		choice = "👍"
+	}
+	if res.Repeat {
 		in.outcome = outcomeVoteRepeated
-		_, err := in.send(text("You've already given feedback on this answer — thank you!", true))
+		_, err := in.send(text("You've already given this answer a "+choice+" — it is counted once. Press the other button to change your vote.", true))
 		return err
 	}
 	if up {
@@ -323,12 +347,26 @@ func (b *Bot) vote(in *interaction, key string, up bool) error {
 	} else {
 		b.votesDown.Add(1)
 	}
-	up64, down64 := b.Feedback()
 	in.outcome = outcomeVoted
-	b.log.Info("feedback", "answer", key, "user", user, "guild", in.i.GuildID, "helpful", up,
-		"question", question, "votes_up", up64, "votes_down", down64)
-	_, err := in.send(text("Thanks for the feedback!", true))
-	return err
+	b.log.Info("feedback", "answer", key, "user", user, "guild", in.i.GuildID, "helpful", up, "changed", res.Changed,
+		"votes_up", res.Up, "votes_down", res.Down)
+	if !up && !a.Refused {
+		b.logQuestion(in.ctx, store.LoggedQuestion{AnswerID: key, Guild: a.Guild, Channel: a.Channel,
+			Question: a.Question, Reason: store.Downvoted})
+	}
+	thanks := "Thanks — your " + choice + " is counted."
+	if res.Changed {
+		thanks = "Thanks — your vote is now " + choice + "."
+	}
+	if in.i.Message == nil {
+		_, err := in.send(text(thanks, true))
+		return err
+	}
+	// The message's buttons show the counts; the voter sees their choice.
+	if err := in.updateComponents(answerButtons(key, len(a.Citations) > 0, res)); err != nil {
+		return err
+	}
+	return in.followup(text(thanks, true))
 }
 
 // answerQuestion answers q, with ctxQuestion as the earlier question of the

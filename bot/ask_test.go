@@ -53,11 +53,13 @@ func TestRegistersCommands(t *testing.T) {
 				names = append(names, n)
 			}
 			slices.Sort(names)
-			if want := []string{"ask", "help", "reload", "source", "sources"}; !slices.Equal(names, want) {
+			if want := []string{"article", "ask", "gaps", "help", "reload", "settings", "source", "sources"}; !slices.Equal(names, want) {
 				t.Fatalf("commands %v, want %v", names, want)
 			}
-			if p := byName["reload"].DefaultMemberPermissions; p == nil || *p != discordgo.PermissionManageGuild {
-				t.Errorf("/reload default member permissions %v, want Manage Server (%d)", p, discordgo.PermissionManageGuild)
+			for _, mod := range []string{"reload", "gaps", "settings", "article"} {
+				if p := byName[mod].DefaultMemberPermissions; p == nil || *p != discordgo.PermissionManageGuild {
+					t.Errorf("/%s default member permissions %v, want Manage Server (%d)", mod, p, discordgo.PermissionManageGuild)
+				}
 			}
 			if q := byName["ask"].Options; len(q) != 1 || !q[0].Required || q[0].MaxLength != 300 {
 				t.Errorf("/ask options %+v, want one required question of at most 300 characters", q)
@@ -169,23 +171,26 @@ func TestAsk(t *testing.T) {
 			t.Helper()
 			p := discordtest.ButtonPress(id, o...)
 			h.fake.SendInteraction(p)
-			_, r := h.callback(p)
-			if r.Data.Flags&discordgo.MessageFlagsEphemeral == 0 {
-				t.Errorf("feedback reply %q is not ephemeral", r.Data.Content)
+			content, flags := h.voteReply(p)
+			if flags&discordgo.MessageFlagsEphemeral == 0 {
+				t.Errorf("feedback reply %q is not ephemeral", content)
 			}
-			return r.Data.Content
+			return content
 		}
 		if got := press(btn["👍"]); !strings.Contains(got, "Thanks") {
 			t.Errorf("first vote: %q, want a thank-you", got)
 		}
-		if got := press(btn["👎"]); !strings.Contains(got, "already") {
-			t.Errorf("second vote by the same user: %q, want a polite refusal", got)
+		if got := press(btn["👍"]); !strings.Contains(got, "already") {
+			t.Errorf("the same vote again: %q, want a polite refusal", got)
+		}
+		if got := press(btn["👎"]); !strings.Contains(got, "now 👎") {
+			t.Errorf("the other button: %q, want the vote changed", got)
 		}
 		if got := press(btn["👎"], discordtest.From("900000000000000099", "other")); !strings.Contains(got, "Thanks") {
 			t.Errorf("another user's vote: %q, want a thank-you", got)
 		}
-		if up, down := h.bot.Feedback(); up != 1 || down != 1 {
-			t.Errorf("feedback counters %d up %d down, want 1 and 1", up, down)
+		if up, down := h.bot.Feedback(); up != 1 || down != 2 {
+			t.Errorf("feedback counters %d up %d down, want 1 and 2", up, down)
 		}
 		if !strings.Contains(h.log.String(), "msg=feedback") {
 			t.Errorf("votes not logged")

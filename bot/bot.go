@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 )
@@ -93,6 +94,18 @@ type Config struct {
 	ReloadProgressDelay, ReloadProgressInterval time.Duration
 	// Metrics, when not nil, counts what the bot does (see NewMetrics).
 	Metrics *Metrics
+	// Store keeps answers (for their buttons and follow-ups), votes, the
+	// question log and each server's settings; nil means a store.Memory,
+	// which forgets everything when the bot stops. The bot does not close
+	// it: close it after Run has returned.
+	Store store.Store
+	// Notifier, when not nil, tells the other shards that share the store
+	// that the corpus changed (/reload, /article), and tells this bot when
+	// another shard changed it, whereupon it reloads.
+	Notifier store.Notifier
+	// CorpusDir is the directory of articles /article adds to and removes
+	// from; empty turns /article's changes off.
+	CorpusDir string
 }
 
 // Bot is a running Discord bot. Make one with New and call Run once.
@@ -101,7 +114,9 @@ type Bot struct {
 	engine  Engine
 	log     *slog.Logger
 	limiter *userLimiter
-	answers *answerStore
+	store   store.Store
+	// instance tells this bot's corpus announcements from other shards'.
+	instance string
 	// api is the session's transport, which knows the configured API URL
 	// for error messages; set by Run.
 	api *apiTransport
@@ -137,10 +152,6 @@ type Bot struct {
 
 	ready chan struct{} // closed once the commands are registered
 }
-
-// answerStoreSize is how many answers keep working buttons and thread
-// context.
-const answerStoreSize = 2000
 
 // New checks cfg and returns a bot that answers from engine and logs to log.
 func New(cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
@@ -185,10 +196,14 @@ func New(cfg Config, engine Engine, log *slog.Logger) (*Bot, error) {
 		engine:     engine,
 		log:        log,
 		limiter:    newUserLimiter(cfg.QuestionsPerMinute, cfg.Burst),
-		answers:    newAnswerStore(answerStoreSize),
+		store:      cfg.Store,
+		instance:   errorID() + errorID(),
 		moderators: make(map[string]bool),
 		ready:      make(chan struct{}),
 		answering:  make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}
+	if b.store == nil {
+		b.store = store.NewMemory()
 	}
 	for _, id := range cfg.ModeratorRoleIDs {
 		b.moderators[id] = true
@@ -255,6 +270,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	scope := "global"
 	if b.cfg.GuildID != "" {
 		scope = "guild " + b.cfg.GuildID
+	}
+	listenCtx, stopListening := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopListening()
+	if err := b.listenCorpus(listenCtx); err != nil {
+		// Not fatal: the corpus watch and SIGHUP still reload.
+		b.log.Error("could not listen for other shards' corpus changes", "err", err)
 	}
 	b.log.Info("discord bot ready", "application", appID, "user", userID, "commands", len(cmds),
 		"scope", scope, "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)

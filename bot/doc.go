@@ -17,8 +17,10 @@
 // flight. interaction.go routes interactions; ask.go answers /ask, renders
 // answers as embeds and handles their buttons (Show passages, 👍 / 👎);
 // sources.go holds /sources, /source and its autocomplete; reload.go the
-// moderators' /reload; help.go /help; mention.go questions asked by
-// mention, in DMs, in threads and in replies. reply.go sends every message
+// moderators' /reload; gaps.go, settings.go and article.go their /gaps,
+// /settings and /article; help.go /help; mention.go questions asked by
+// mention, in DMs, in threads and in replies to the bot (a reply needs no
+// mention). reply.go sends every message
 // with allowed mentions set to none, maps failures to a short message with
 // an error id, and logs one line per interaction. rest.go makes every REST
 // call: each attempt bounded, 5xx, timeouts and dropped connections
@@ -29,8 +31,11 @@
 // token and under the configured API URL. limits.go keeps messages
 // inside Discord's limits, trimming at sentence boundaries and never inside
 // a [n] marker; ratelimit.go is the per-user question allowance;
-// answers.go remembers recent answers for their buttons and for thread
-// follow-ups.
+// answers.go keeps the answers in Config.Store (bot/store; a store.Memory
+// when nil) for their buttons, votes and follow-ups, across restarts with a
+// real store, and logs refused and 👎 questions for /gaps; notify.go tells
+// other shards sharing the store that the corpus changed, and reloads when
+// they say so.
 //
 // # Testing
 //
@@ -41,6 +46,9 @@
 // test checks its log for the bot token and every interaction token. Most share one engine over the
 // embedded articles; reload tests copy the articles to a temporary
 // directory and build their own. TestLoad sends 200 questions from 50
-// users and logs acknowledgement and answer latencies; TestMain fails the
-// run if any goroutine is left behind.
+// users and logs acknowledgement and answer latencies, with the store off
+// and on; TestMain fails the run if any goroutine is left behind. The
+// store's own conformance suite is bot/store/storetest; the restart,
+// SIGTERM and two-shard tests run summitbot serve as processes
+// (cmd/summitbot/persist_test.go).
 package bot

@@ -60,6 +60,12 @@ func (b *Bot) handleInteraction(ctx context.Context, s *discordgo.Session, i *di
 			err = b.source(in, optionString(data.Options, "id"), optionString(data.Options, "query"))
 		case "reload":
 			err = b.reload(in)
+		case "gaps":
+			err = b.gaps(in, data.Options)
+		case "settings":
+			err = b.settings(in, data.Options)
+		case "article":
+			err = b.article(in, data)
 		case "help":
 			err = b.help(in)
 		default:
@@ -121,4 +127,40 @@ func (b *Bot) isModerator(m *discordgo.Member) bool {
 		}
 	}
 	return false
+}
+
+// refuseNonModerator tells a member who may not moderate that they may not
+// do what, and reports whether it did: every moderators' command starts
+// with it.
+func (b *Bot) refuseNonModerator(in *interaction, what string) (bool, error) {
+	if b.isModerator(in.i.Member) {
+		return false, nil
+	}
+	in.outcome = outcomeForbidden
+	_, err := in.send(text("Only moderators can "+what+": members with Manage Server, or a moderator role set in the bot's config.", true))
+	return true, err
+}
+
+// optionInt returns the integer value of the named option, or def.
+func optionInt(opts []*discordgo.ApplicationCommandInteractionDataOption, name string, def int) int {
+	for _, o := range opts {
+		if o.Name == name {
+			if f, ok := o.Value.(float64); ok {
+				return int(f)
+			}
+		}
+	}
+	return def
+}
+
+// optionBool returns the boolean value of the named option, or def.
+func optionBool(opts []*discordgo.ApplicationCommandInteractionDataOption, name string, def bool) bool {
+	for _, o := range opts {
+		if o.Name == name {
+			if v, ok := o.Value.(bool); ok {
+				return v
+			}
+		}
+	}
+	return def
 }

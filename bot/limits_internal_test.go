@@ -83,26 +83,3 @@ func TestUserLimiter(t *testing.T) {
 		t.Error("still limited after the wait it was told")
 	}
 }
-
-func TestAnswerStore(t *testing.T) {
-	s := newAnswerStore(2)
-	s.add("k1", "q1", nil)
-	s.setMessage("k1", "m1")
-	if q, ok := s.questionOf("m1"); !ok || q != "q1" {
-		t.Errorf("questionOf(m1) = %q, %v", q, ok)
-	}
-	if r, _ := s.vote("k1", "u", true); r != voteCounted {
-		t.Errorf("first vote: %v", r)
-	}
-	if r, _ := s.vote("k1", "u", false); r != voteRepeated {
-		t.Errorf("second vote: %v", r)
-	}
-	s.add("k2", "q2", nil)
-	s.add("k3", "q3", nil) // forgets k1
-	if _, ok := s.questionOf("m1"); ok {
-		t.Error("a forgotten answer's message is still known")
-	}
-	if r, _ := s.vote("k1", "v", true); r != voteUnknownAnswer {
-		t.Errorf("vote on a forgotten answer: %v", r)
-	}
-}

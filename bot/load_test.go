@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,13 +14,30 @@ import (
 
 	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/bot/discordtest"
+	"github.com/summitbot/summitbot/bot/store"
+	"github.com/summitbot/summitbot/bot/store/sqlite"
 )
 
 // TestLoad sends 200 /ask interactions from 50 users within one second.
 // Every one must be acknowledged within 3 s and answered; the latencies
-// are logged (go test -run TestLoad -v ./bot). It is not parallel, so that
-// it measures the bot alone and can check that nothing is left running.
+// are logged (go test -run TestLoad -v ./bot). It runs twice over, with the
+// answers kept in memory (store off: store.Memory) and in SQLite behind
+// store.Async (store on), alternating, so that the two can be compared
+// within one run (docs/store.md). It is not parallel, so that it measures
+// the bot alone and can check that nothing is left running.
 func TestLoad(t *testing.T) {
+	for round := 1; round <= 2; round++ {
+		for _, on := range []bool{false, true} {
+			name := fmt.Sprintf("store off/%d", round)
+			if on {
+				name = fmt.Sprintf("store on/%d", round)
+			}
+			t.Run(name, func(t *testing.T) { runLoad(t, on) })
+		}
+	}
+}
+
+func runLoad(t *testing.T, storeOn bool) {
 	const (
 		questions = 200
 		users     = 50
@@ -27,9 +46,18 @@ func TestLoad(t *testing.T) {
 	eng := sharedEngine(t)
 	ignore := goleak.IgnoreCurrent()
 	fake := discordtest.New(t)
+	var st store.Store
+	if storeOn {
+		db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "summitbot.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st = store.NewAsync(db, store.AsyncOptions{Logger: slog.New(slog.DiscardHandler)})
+	}
 	h := startWith(t, fake, eng, bot.Config{
 		Token: testToken, APIURL: fake.APIURL(), AllowDMs: true,
 		QuestionsPerMinute: 60, Burst: questions / users, ShutdownGrace: 10 * time.Second,
+		Store: st,
 	})
 	asked := []string{
 		"How long did the talks last?", "Where did Putin and Kim meet?", "How long was the handshake?",
@@ -104,6 +132,11 @@ func TestLoad(t *testing.T) {
 
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
+	}
+	if st != nil {
+		if err := st.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	h.fake.Close()
 	goleak.VerifyNone(t, append(leakOptions, ignore)...)

@@ -297,6 +297,32 @@ func (h *harness) callback(i *discordgo.Interaction) (discordtest.Call, *discord
 	return c, &r
 }
 
+// voteReply waits for what a vote button press i tells the voter: the
+// callback's message, or, when the callback updated the answer's buttons,
+// the follow-up after it.
+func (h *harness) voteReply(i *discordgo.Interaction) (string, discordgo.MessageFlags) {
+	h.t.Helper()
+	c := h.waitFor("POST interactions/" + i.ID + "/*/callback")
+	var r struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data struct {
+			Content string                 `json:"content"`
+			Flags   discordgo.MessageFlags `json:"flags"`
+		} `json:"data"`
+	}
+	if err := c.Decode(&r); err != nil {
+		h.t.Fatal(err)
+	}
+	if r.Type != discordgo.InteractionResponseUpdateMessage {
+		return r.Data.Content, r.Data.Flags
+	}
+	f := h.waitFor("POST webhooks/*/" + i.Token)
+	if err := f.Decode(&r.Data); err != nil {
+		h.t.Fatal(err)
+	}
+	return r.Data.Content, r.Data.Flags
+}
+
 // edit waits for the edit of i's original response and returns the message
 // it sets.
 func (h *harness) edit(i *discordgo.Interaction) (discordtest.Call, *discordgo.Message) {

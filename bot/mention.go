@@ -5,13 +5,22 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/summitbot/summitbot/bot/store"
 )
 
-// onMessage takes messages that mention the bot, and in DMs (when allowed)
-// every message, as questions. It runs in discordgo's read loop.
+// onMessage takes messages that mention the bot, replies to the bot's
+// messages, and in DMs (when allowed) every message, as questions. It runs
+// in discordgo's read loop.
+//
+// Without the privileged message content intent, Discord sends the content
+// of messages that mention the bot; a reply pings the author it replies to
+// unless the user turns that off, and then arrives with empty content,
+// which is ignored here rather than answered as an empty question.
 func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	m := mc.Message
 	start := time.Now()
@@ -23,7 +32,7 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	if dm && !b.cfg.AllowDMs {
 		return
 	}
-	if !dm && !mentions(m, self) {
+	if !dm && !mentions(m, self) && !(repliesTo(m, self) && strings.TrimSpace(m.Content) != "") {
 		return
 	}
 	b.spawn(func(ctx context.Context) { b.handleMention(ctx, s, m, start) })
@@ -69,6 +78,34 @@ type replyWithNonce struct {
 // replyTo posts msg in reply to m, retried under p; nonce, at most 25
 // characters, makes the retries safe.
 func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Message, msg message, nonce string, p callPolicy) (*discordgo.Message, error) {
+	return b.postTo(ctx, s, m.ChannelID, &discordgo.MessageReference{
+		MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
+		FailIfNotExists: ptr(false),
+	}, msg, nonce, p)
+}
+
+// startThread opens a thread from m for its answer, named after the
+// question; nil when Discord refuses (no permission, a thread already
+// there), and the answer then goes in the channel.
+func (b *Bot) startThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, q string) *discordgo.Channel {
+	var ch *discordgo.Channel
+	err := b.call(ctx, callPolicy{retry: true, deadline: time.Now().Add(30 * time.Second), about: []any{"message", m.ID}}, func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: trimText(q, 100), AutoArchiveDuration: 1440,
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		b.log.Warn("could not open a thread for the answer; answering in the channel", "message", m.ID, "err", err)
+		return nil
+	}
+	return ch
+}
+
+// postTo posts msg in channelID, as a reply to ref when not nil, retried
+// under p; nonce, at most 25 characters, makes the retries safe.
+func (b *Bot) postTo(ctx context.Context, s *discordgo.Session, channelID string, ref *discordgo.MessageReference, msg message, nonce string, p callPolicy) (*discordgo.Message, error) {
 	msg = msg.fit()
 	data := replyWithNonce{
 		MessageSend: &discordgo.MessageSend{
@@ -76,14 +113,11 @@ func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Me
 			Embeds:          msg.embeds,
 			Components:      msg.components,
 			AllowedMentions: noMentions(),
-			Reference: &discordgo.MessageReference{
-				MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID,
-				FailIfNotExists: ptr(false),
-			},
+			Reference:       ref,
 		},
 		Nonce: nonce, EnforceNonce: true,
 	}
-	endpoint := discordgo.EndpointChannelMessages(m.ChannelID)
+	endpoint := discordgo.EndpointChannelMessages(channelID)
 	var sent *discordgo.Message
 	err := b.call(ctx, p, func(opts ...discordgo.RequestOption) error {
 		body, err := s.RequestWithBucketID(http.MethodPost, endpoint, data, endpoint, opts...)
@@ -99,6 +133,12 @@ func (b *Bot) replyTo(ctx context.Context, s *discordgo.Session, m *discordgo.Me
 		return nil, fmt.Errorf("reply to message: %w", &undelivered{stage: "reply", what: summary(msg), err: err})
 	}
 	return sent, nil
+}
+
+// repliesTo reports whether m is a reply to one of user's messages.
+func repliesTo(m *discordgo.Message, user string) bool {
+	r := m.ReferencedMessage
+	return m.MessageReference != nil && r != nil && r.Author != nil && r.Author.ID == user
 }
 
 // mentions reports whether m mentions user.
@@ -127,7 +167,13 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 	// Replies and the final edit are retried for as long as an
 	// interaction's token would last; drafts are tried once.
 	retried := callPolicy{deadline: start.Add(tokenWindow), retry: true, about: []any{"message", m.ID}}
+	// thread, once the server's settings open one for the answer, is where
+	// the answer goes instead of a reply in the channel.
+	var thread *discordgo.Channel
 	reply := func(ctx context.Context, msg message, nonce string) (*discordgo.Message, error) {
+		if thread != nil {
+			return b.postTo(ctx, s, thread.ID, nil, msg, nonce, retried)
+		}
 		return b.replyTo(ctx, s, m, msg, nonce, retried)
 	}
 	// draft is the reply that shows a model's answer as it is written;
@@ -186,6 +232,26 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		}
 	}()
 
+	// A thread has the id of the message it started from; a reply points at
+	// the message it answers. Either may be one of the bot's answers, or the
+	// question behind one, whose question is then the context.
+	threadOf, _ = b.questionOf(ctx, m.ChannelID)
+	if threadOf == "" && m.MessageReference != nil {
+		threadOf, _ = b.questionOf(ctx, m.MessageReference.MessageID)
+	}
+	// A server may keep mentions to some channels (/settings); a
+	// conversation the bot is already in goes on wherever it is.
+	var set store.Settings
+	if m.GuildID != "" && threadOf == "" {
+		var err error
+		set, err = b.store.Settings(ctx, m.GuildID)
+		if err != nil {
+			b.log.Warn("store read failed; answering as by default", "guild", m.GuildID, "err", err)
+		} else if !set.AnswersIn(m.ChannelID) {
+			outcome = outcomeChannelOff
+			return
+		}
+	}
 	q := stripMentions(m.Content)
 	q, p := cleanQuestion(q, "Write it after the mention, for example `@summitbot How long did the talks last?`")
 	if p != "" {
@@ -202,12 +268,8 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		}
 		return
 	}
-	// A thread has the id of the message it started from; a reply points at
-	// the message it answers. Either may be one of the bot's answers, or the
-	// question behind one, whose question is then the context.
-	threadOf, _ = b.answers.questionOf(m.ChannelID)
-	if threadOf == "" && m.MessageReference != nil {
-		threadOf, _ = b.answers.questionOf(m.MessageReference.MessageID)
+	if set.Threads {
+		thread = b.startThread(ctx, s, m, q)
 	}
 	a, err := b.streamAnswer(ctx, q, threadOf, func(msg message) error {
 		sent, err := send(ctx, msg, callPolicy{})
@@ -221,14 +283,17 @@ func (b *Bot) handleMention(ctx context.Context, s *discordgo.Session, m *discor
 		return
 	}
 	key := m.ID
-	b.answers.add(key, q, a)
+	b.saveAnswer(ctx, key, m.GuildID, m.ChannelID, q, a)
 	sent, err := send(ctx, b.answerMessage(key, q, a), retried)
 	if err != nil {
 		fail(err)
 		return
 	}
-	b.answers.setMessage(key, m.ID)
-	b.answers.setMessage(key, sent.ID)
+	b.linkMessages(ctx, key, m.ID, sent.ID)
+	if a.Refused {
+		b.logQuestion(ctx, store.LoggedQuestion{AnswerID: key, Guild: m.GuildID, Channel: m.ChannelID,
+			Question: q, Reason: store.Refused})
+	}
 	outcome = outcomeOf(a)
 }
 

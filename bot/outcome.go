@@ -9,6 +9,12 @@ type outcome string
 // The outcomes. An autocomplete's is choicesOutcome.
 const (
 	outcomeAnswered        outcome = "answered"
+	outcomeArticleAdded    outcome = "article_added"
+	outcomeArticleRefused  outcome = "article_refused"
+	outcomeArticleRemoved  outcome = "article_removed"
+	outcomeChannelOff      outcome = "channel_off"
+	outcomeGaps            outcome = "gaps"
+	outcomeSettings        outcome = "settings"
 	outcomeChat            outcome = "chat"
 	outcomeChoices         outcome = "choices"
 	outcomeDMDisabled      outcome = "dm_disabled"

@@ -17,9 +17,7 @@ import (
 // network), the reply shows how far it has got until the report replaces
 // it.
 func (b *Bot) reload(in *interaction) error {
-	if !b.isModerator(in.i.Member) {
-		in.outcome = outcomeForbidden
-		_, err := in.send(text("Only moderators can reload the articles: members with Manage Server, or a moderator role set in the bot's config.", true))
+	if refused, err := b.refuseNonModerator(in, "reload the articles"); refused {
 		return err
 	}
 	if err := in.deferReply(true); err != nil {
@@ -40,6 +38,7 @@ func (b *Bot) reload(in *interaction) error {
 		return err
 	}
 	in.outcome = outcomeReloaded
+	b.corpusChanged(in.ctx)
 	b.log.Info("reloaded", "interaction", in.i.ID, "user", user.ID, "articles", rep.Articles, "chunks", rep.Chunks,
 		"added", rep.Added, "removed", rep.Removed, "changed", rep.Changed, "took", rep.Took)
 	_, err = in.send(message{embeds: []*discordgo.MessageEmbed{reloadEmbed(rep)}, ephemeral: true})

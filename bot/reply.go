@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -181,6 +183,88 @@ func (in *interaction) sendWith(ctx context.Context, m message, retry bool) (*di
 		return nil, fmt.Errorf("edit interaction response: %w", &undelivered{stage: "edit", what: summary(m), err: err})
 	}
 	return msg, nil
+}
+
+// updateComponents answers a button press by replacing the buttons of the
+// message it is on, keeping what the message says.
+func (in *interaction) updateComponents(components []discordgo.MessageComponent) error {
+	m := in.i.Message
+	embeds := m.Embeds
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	err := in.respond(in.ctx, &discordgo.InteractionResponse{
+		Type: discordgo.InteractionResponseUpdateMessage,
+		Data: &discordgo.InteractionResponseData{
+			Content:         m.Content,
+			Embeds:          embeds,
+			Components:      components,
+			AllowedMentions: noMentions(),
+		},
+	}, "update", "buttons")
+	if err != nil {
+		return fmt.Errorf("update message: %w", err)
+	}
+	in.acked, in.ackAt = true, time.Since(in.start)
+	return nil
+}
+
+// sendFiles edits the deferred response to m with files attached.
+func (in *interaction) sendFiles(m message, files ...*discordgo.File) error {
+	m = m.fit()
+	embeds, components := m.embeds, m.components
+	if embeds == nil {
+		embeds = []*discordgo.MessageEmbed{}
+	}
+	if components == nil {
+		components = []discordgo.MessageComponent{}
+	}
+	// A retry must send the files again from their start.
+	data := make([][]byte, len(files))
+	for i, f := range files {
+		b, err := io.ReadAll(f.Reader)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.Name, err)
+		}
+		data[i] = b
+	}
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: true, about: []any{"interaction", in.i.ID, "stage", "edit"}}
+	err := in.b.call(in.ctx, p, func(opts ...discordgo.RequestOption) error {
+		fs := make([]*discordgo.File, len(files))
+		for i, f := range files {
+			fs[i] = &discordgo.File{Name: f.Name, ContentType: f.ContentType, Reader: bytes.NewReader(data[i])}
+		}
+		_, err := in.s.InteractionResponseEdit(in.i, &discordgo.WebhookEdit{
+			Content: &m.content, Embeds: &embeds, Components: &components,
+			Files: fs, AllowedMentions: noMentions(),
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("edit interaction response: %w", &undelivered{stage: "edit", what: summary(m), err: err})
+	}
+	return nil
+}
+
+// followup sends m as a further message of an interaction already
+// answered.
+func (in *interaction) followup(m message) error {
+	m = m.fit()
+	p := callPolicy{deadline: in.start.Add(tokenWindow), retry: true, about: []any{"interaction", in.i.ID, "stage", "followup"}}
+	err := in.b.call(in.ctx, p, func(opts ...discordgo.RequestOption) error {
+		_, err := in.s.FollowupMessageCreate(in.i, true, &discordgo.WebhookParams{
+			Content:         m.content,
+			Embeds:          m.embeds,
+			Components:      m.components,
+			Flags:           m.flags(),
+			AllowedMentions: noMentions(),
+		}, opts...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("follow-up: %w", &undelivered{stage: "followup", what: summary(m), err: err})
+	}
+	return nil
 }
 
 // editOriginal is discordgo's InteractionResponseEdit in the interaction's

@@ -125,7 +125,11 @@ func passagesOf(a *corpus.Article, query string, ps []retrieval.Passage) *discor
 // being typed.
 func (b *Bot) autocomplete(in *interaction, data discordgo.ApplicationCommandInteractionData) error {
 	typed := ""
-	for _, o := range data.Options {
+	opts := data.Options
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		opts = opts[0].Options // /article remove id:
+	}
+	for _, o := range opts {
 		if o.Focused {
 			typed = strings.ToLower(strings.TrimSpace(fmt.Sprint(o.Value)))
 		}

@@ -91,6 +91,14 @@ func (s *Server) fillMessageLocked(m *discordgo.Message) {
 	if m.Timestamp.IsZero() {
 		m.Timestamp = time.Now().UTC()
 	}
+	// A reply carries the message it replies to, as Discord's
+	// MESSAGE_CREATE does.
+	if ref := m.MessageReference; ref != nil && m.ReferencedMessage == nil {
+		m.Type = discordgo.MessageTypeReply
+		if orig := s.messages[ref.MessageID]; orig != nil {
+			m.ReferencedMessage = clone(orig)
+		}
+	}
 }
 
 // ensureChannelLocked registers a text channel the test used without adding

@@ -88,9 +88,10 @@ type Server struct {
 
 	channels     map[string]*discordgo.Channel
 	messages     map[string]*discordgo.Message
-	interactions map[string]*interaction // by ID
-	tokens       map[string]*interaction // by token
-	nonces       map[string]string       // message ID by nonce, for enforce_nonce
+	interactions map[string]*interaction   // by ID
+	tokens       map[string]*interaction   // by token
+	nonces       map[string]string         // message ID by nonce, for enforce_nonce
+	attachments  map[string]attachmentFile // by URL path (attachments.go)
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when the test ends.
@@ -110,6 +111,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		interactions: make(map[string]*interaction),
 		tokens:       make(map[string]*interaction),
 		nonces:       make(map[string]string),
+		attachments:  make(map[string]attachmentFile),
 	}
 	for _, opt := range opts {
 		opt(s)
@@ -337,6 +339,10 @@ type response struct {
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/ws" || r.URL.Path == "/ws/" {
 		s.serveGateway(w, r)
+		return
+	}
+	if isAttachmentPath(r.URL.Path) {
+		s.serveAttachment(w, r)
 		return
 	}
 

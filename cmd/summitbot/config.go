@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/qa"
 	"github.com/summitbot/summitbot/retrieval/search"
@@ -29,6 +30,7 @@ type Config struct {
 	Discord   DiscordConfig   `yaml:"discord"`
 	Log       LogConfig       `yaml:"log"`
 	Health    HealthConfig    `yaml:"health"`
+	Store     StoreConfig     `yaml:"store"`
 	LLM       LLMConfig       `yaml:"llm"`       // see model.go
 	Embedding EmbeddingConfig `yaml:"embedding"` // see model.go
 }
@@ -72,6 +74,21 @@ type CorpusConfig struct {
 	WatchInterval time.Duration `yaml:"watch_interval"`
 }
 
+// StoreConfig says where `summitbot serve` keeps what survives a restart:
+// answers (for their buttons and reply follow-ups), votes, the question log
+// and each server's settings (see docs/store.md). ask and eval do not use it.
+type StoreConfig struct {
+	// Path is the SQLite file; empty means sqlite.DefaultPath(), in the
+	// user's data directory. Ignored when URL is set.
+	Path string `yaml:"path"`
+	// URL, when set, is a postgres:// (or postgresql://) URL: shards then
+	// share one PostgreSQL database and hear of corpus changes through it.
+	URL string `yaml:"url"`
+	// Retention is how long answers and logged questions are kept; 0
+	// keeps none beyond the next hourly purge.
+	Retention time.Duration `yaml:"retention"`
+}
+
 // RetrievalConfig tunes how passages are found.
 type RetrievalConfig struct {
 	Mode        string `yaml:"mode"`        // keyword, vector or hybrid
@@ -113,7 +130,8 @@ func DefaultConfig() Config {
 			ShardCount:         1,
 			ShutdownGrace:      10 * time.Second,
 		},
-		Log: LogConfig{Level: "info", Format: "text"},
+		Log:   LogConfig{Level: "info", Format: "text"},
+		Store: StoreConfig{Retention: store.DefaultRetention},
 	}
 }
 
@@ -190,6 +208,9 @@ func (c *Config) env() []envVar {
 		{"SUMMITBOT_DISCORD_SHARD_COUNT", setInt(&c.Discord.ShardCount)},
 		{"SUMMITBOT_DISCORD_SHUTDOWN_GRACE", setDuration(&c.Discord.ShutdownGrace)},
 		{"SUMMITBOT_HEALTH_ADDR", setString(&c.Health.Addr)},
+		{"SUMMITBOT_STORE_PATH", setString(&c.Store.Path)},
+		{"SUMMITBOT_STORE_URL", setString(&c.Store.URL)},
+		{"SUMMITBOT_STORE_RETENTION", setDuration(&c.Store.Retention)},
 		{"SUMMITBOT_LOG_LEVEL", setString(&c.Log.Level)},
 		{"SUMMITBOT_LOG_FORMAT", setString(&c.Log.Format)},
 	}, c.modelEnv()...)
@@ -293,6 +314,12 @@ func (c *Config) validate() error {
 	if d.ShutdownGrace <= 0 {
 		errs = append(errs, fmt.Errorf("discord.shutdown_grace: must be above 0"))
 	}
+	if c.Store.Retention < 0 {
+		errs = append(errs, fmt.Errorf("store.retention: must be 0 (keep none) or more"))
+	}
+	if c.Store.URL != "" && !isPostgresURL(c.Store.URL) {
+		errs = append(errs, fmt.Errorf("store.url: must start with postgres:// or postgresql:// (leave it empty for SQLite at store.path)"))
+	}
 	if _, err := parseLevel(c.Log.Level); err != nil {
 		errs = append(errs, fmt.Errorf("log.level: %w", err))
 	}
@@ -334,4 +361,9 @@ func (c *Config) newLoggerAt(w io.Writer, level slog.Level) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// isPostgresURL reports whether url names a PostgreSQL database.
+func isPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/summitbot/summitbot/bot"
+	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/corpus"
 )
 
@@ -37,6 +39,25 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The store outlives the bot: it closes after Run has returned (the
+	// deferred calls run in reverse), so that every write the bot queued
+	// while answering, up to the last answer of the grace period, is
+	// written before the process exits.
+	st, notifier, err := openStore(ctx, cfg.Store, log, reg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+	purgeCtx, stopPurge := context.WithCancel(context.WithoutCancel(ctx))
+	var purging sync.WaitGroup
+	purging.Go(func() { store.PurgeEvery(purgeCtx, st, cfg.Store.Retention, time.Hour, log) })
+	defer purging.Wait()
+	defer stopPurge()
+
 	var watch *corpusWatcher
 	if cfg.Corpus.Dir != "" {
 		watch = &corpusWatcher{fsys: corpus.Dir(cfg.Corpus.Dir), log: log, m: em}
@@ -60,8 +81,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	case watch != nil && cfg.Corpus.WatchInterval > 0:
 		log.Info("watching the corpus directory for changes", "dir", cfg.Corpus.Dir, "interval", cfg.Corpus.WatchInterval)
 		wg.Go(func() { watch.run(bg, eng, cfg.Corpus.WatchInterval) })
-	case watch != nil && cfg.Discord.ShardCount > 1:
-		log.Warn("corpus.watch_interval is 0: a /reload reaches only its own shard; set it, or send every shard SIGHUP after changing the articles",
+	case watch != nil && cfg.Discord.ShardCount > 1 && notifier == nil:
+		log.Warn("corpus.watch_interval is 0 and the store is not PostgreSQL: a /reload or /article reaches only its own shard; set store.url or the interval, or send every shard SIGHUP after changing the articles",
 			"shard", cfg.Discord.ShardID, "shards", cfg.Discord.ShardCount)
 	}
 
@@ -78,6 +99,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		ShardCount:         d.ShardCount,
 		ShutdownGrace:      d.ShutdownGrace,
 		Metrics:            botMetrics,
+		Store:              st,
+		Notifier:           notifier,
+		CorpusDir:          cfg.Corpus.Dir,
 	}, eng, log)
 	if err != nil {
 		return err

@@ -44,6 +44,7 @@ func serveEnv(fake *discordtest.Server) map[string]string {
 		"SUMMITBOT_DISCORD_SHUTDOWN_GRACE": "5s",
 		"SUMMITBOT_LOG_LEVEL":              "debug",
 		"SUMMITBOT_HEALTH_ADDR":            "127.0.0.1:0",
+		"SUMMITBOT_STORE_PATH":             newStorePath(),
 	}
 }
 
