@@ -150,18 +150,12 @@ func (m *Meaning) absentNear(question, passages []string) float64 {
 
 // focusExact is focus with no meaning bridge: the same word or stem only.
 func (m *Meaning) focusExact(question, sentence []string) float64 {
-	var got, total float64
-	for _, w := range question {
-		wt := m.table.SIFWeight(w, meaning.DefaultA)
-		total += wt
-		if slices.ContainsFunc(sentence, func(s string) bool { return s == w || sameStem(w, s) }) {
-			got += wt
+	return m.coverage(question, sentence, func(w, s string) float64 {
+		if s == w || sameStem(w, s) {
+			return 1
 		}
-	}
-	if total == 0 {
 		return 0
-	}
-	return got / total
+	})
 }
 
 // weakest is how well the best few sentences cover the question's
@@ -215,18 +209,20 @@ func (m *Meaning) absent(words []string) float64 {
 // near in meaning (GloVe cosine, or a WordNet synonym, hypernym or
 // derivation). An antonym covers nothing.
 func (m *Meaning) focus(question, sentence []string) float64 {
+	return m.coverage(question, sentence, m.cover)
+}
+
+// coverage is the SIF-weighted share of the question's words that the
+// sentence words cover, each word as well as its best cover says.
+func (m *Meaning) coverage(question, sentence []string, cover func(w, s string) float64) float64 {
 	var got, total float64
 	for _, w := range question {
 		wt := m.table.SIFWeight(w, meaning.DefaultA)
 		total += wt
 		best := 0.0
 		for _, s := range sentence {
-			c := m.cover(w, s)
-			if c > best {
-				best = c
-				if best == 1 {
-					break
-				}
+			if best = max(best, cover(w, s)); best == 1 {
+				break
 			}
 		}
 		got += wt * best
