@@ -39,7 +39,7 @@ type buildOptions struct {
 	serve     bool           // a long-running bot: log every load at the configured level
 	metrics   *engineMetrics // counts the model's and the embedder's requests; nil: none
 	watch     *corpusWatcher // sees every corpus load; nil: none
-	progress  func(done, total int)
+	progress  func(what string, done, total int)
 }
 
 // build is the one construction path of every command (ask, eval, sources,
