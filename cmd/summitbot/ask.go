@@ -32,7 +32,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode})
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode, offlineFallback: true})
 	if err != nil {
 		return err
 	}
