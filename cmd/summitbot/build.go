@@ -167,7 +167,6 @@ func (a *app) degradedReason() string {
 // swapping embedders because of a blip would change every ranking.
 func (a *app) degradedIndex(configured func(context.Context, *corpus.Corpus) (*search.Index, error), offline retrieval.Embedder, m *engineMetrics) func(context.Context, *corpus.Corpus) (*search.Index, error) {
 	built := false // builds run one at a time, under the engine's reload lock
-	m.setDegraded("embedder", false)
 	return func(ctx context.Context, c *corpus.Corpus) (*search.Index, error) {
 		first, wasDegraded := !built, a.degraded.Load()
 		ix, err := configured(ctx, c)

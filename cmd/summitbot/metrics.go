@@ -91,6 +91,7 @@ func newEngineMetrics(reg prometheus.Registerer) *engineMetrics {
 		m.modelRequests.WithLabelValues(r)
 		m.embedRequests.WithLabelValues(r)
 	}
+	m.degraded.WithLabelValues("embedder")
 	return m
 }
 
