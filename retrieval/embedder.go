@@ -36,3 +36,20 @@ func EmbedProgressOf(ctx context.Context) func(done, total int) {
 	f, _ := ctx.Value(embedProgressKey{}).(func(done, total int))
 	return f
 }
+
+type embedWhatKey struct{}
+
+// WithEmbedWhat returns ctx saying what an Embed under it embeds, such as
+// "passages" or "sentences", so that a progress report (CachedEmbedder's
+// Progress) can name what it counts.
+func WithEmbedWhat(ctx context.Context, what string) context.Context {
+	return context.WithValue(ctx, embedWhatKey{}, what)
+}
+
+// EmbedWhatOf returns what WithEmbedWhat put in ctx, or "texts".
+func EmbedWhatOf(ctx context.Context) string {
+	if w, ok := ctx.Value(embedWhatKey{}).(string); ok && w != "" {
+		return w
+	}
+	return "texts"
+}

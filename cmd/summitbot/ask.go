@@ -10,7 +10,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/summitbot/summitbot/bot"
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
 )
@@ -19,6 +18,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("ask", e)
 	asJSON := fs.Bool("json", false, "print the answer as one JSON object (one per line with -)")
 	modeName := fs.String("mode", "", "retrieval `mode`: hybrid, keyword or vector (default: the config's)")
+	passages := fs.Bool("passages", false, "quote the whole passage under each [n], not only the sentence it cites")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -32,15 +32,17 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 	}
-	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode})
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{mode: mode, offlineFallback: true})
 	if err != nil {
 		return err
 	}
 	defer g.Close()
 	ans := g.engine
 
+	st := terminalStyle(e.stdout, e.getenv)
+	st.passages = *passages
 	if len(pos) == 1 && pos[0] == "-" {
-		return askEach(ctx, ans, e.stdin, e.stdout, *asJSON)
+		return askEach(ctx, ans, e.stdin, e.stdout, *asJSON, st)
 	}
 	a, err := ans.Answer(ctx, retrieval.Question{Text: corpus.CleanText(strings.Join(pos, " "))}, nil)
 	if err != nil {
@@ -49,7 +51,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(a)
 	}
-	printAnswer(e.stdout, a)
+	printAnswer(e.stdout, a, st)
 	return nil
 }
 
@@ -65,7 +67,7 @@ const echoRunes = 100
 // once. A line that is not a question gets an object with an error, so that
 // output line n always belongs to input line n; so does a line too long to
 // be one, which is skipped to its end.
-func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writer, asJSON bool) error {
+func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writer, asJSON bool, st textStyle) error {
 	br := bufio.NewReader(r)
 	enc := json.NewEncoder(w)
 	for {
@@ -99,8 +101,8 @@ func askEach(ctx context.Context, ans retrieval.Answerer, r io.Reader, w io.Writ
 		case asJSON:
 			err = enc.Encode(a)
 		default:
-			fmt.Fprintf(w, "Q: %s\n", corpus.CleanText(a.Question))
-			printAnswer(w, a)
+			printQuestion(w, a.Question, st)
+			printAnswer(w, a, st)
 			_, err = fmt.Fprintln(w)
 		}
 		if err != nil {
@@ -146,25 +148,6 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s
-}
-
-// printAnswer writes an answer for a person: the text, then each numbered
-// source with the passage its marker points to.
-func printAnswer(w io.Writer, a *retrieval.Answer) {
-	fmt.Fprintln(w, a.Answer)
-	if a.Note != "" {
-		fmt.Fprintf(w, "\n(%s)\n", a.Note)
-	}
-	if a.Refused {
-		fmt.Fprintln(w, "\nRun `summitbot sources` to see the articles.")
-		return
-	}
-	fmt.Fprintln(w, "\nSources:")
-	for _, c := range a.Citations {
-		fmt.Fprintf(w, "[%d] %s — %s%s\n", c.N, c.Source, c.Title, parenthesised(c.Byline()))
-		fmt.Fprintf(w, "    “%s”\n", c.Text)
-	}
-	fmt.Fprintf(w, "\n%s\n", bot.Footer(a, 0)) // the Discord footer's words
 }
 
 // parenthesised returns " (s)", or "" for an empty s.

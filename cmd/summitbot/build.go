@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -30,6 +31,10 @@ type app struct {
 	loaded *retrieval.ReloadReport // what the first load read
 	// corpus is the corpus of the index built last.
 	corpus atomic.Pointer[corpus.Corpus]
+	// degraded is set while the index was built with the offline embedder
+	// because the configured embedding server could not be reached
+	// (buildOptions.offlineFallback).
+	degraded atomic.Bool
 }
 
 // buildOptions are what a command changes in the one way of building.
@@ -39,7 +44,12 @@ type buildOptions struct {
 	serve    bool            // a long-running bot: log every load at the configured level
 	metrics  *engineMetrics  // counts the model's and the embedder's requests; nil: none
 	watch    *corpusWatcher  // sees every corpus load; nil: none
-	progress func(done, total int)
+	progress func(what string, done, total int)
+	// offlineFallback lets a command that answers (ask, serve) start on the
+	// offline embedder when the configured embedding server cannot be
+	// reached; see degradedIndex. Commands that measure or fill the
+	// vector cache (eval, index) leave it off and fail instead.
+	offlineFallback bool
 }
 
 // build is the one construction path of every command (ask, eval, sources,
@@ -90,8 +100,14 @@ func build(ctx context.Context, cfg Config, getenv func(string) string, stderr i
 		// the embedder's request counter (metrics) sees them.
 		indexOpts = append(indexOpts, search.WithQueryEmbedder(a.cache))
 	}
+	newIndex := func(ctx context.Context, c *corpus.Corpus) (*search.Index, error) {
+		return search.NewIndex(ctx, c, a.embedder, indexOpts...)
+	}
+	if o.offlineFallback && a.cache != nil {
+		newIndex = a.degradedIndex(newIndex, o.metrics.embedder(search.NewLocalEmbedder(cfg.Retrieval.Dimensions)), o.metrics)
+	}
 	answerWith := func(ctx context.Context, c *corpus.Corpus) (retrieval.Snapshot, error) {
-		ix, err := search.NewIndex(ctx, c, a.embedder, indexOpts...)
+		ix, err := newIndex(ctx, c)
 		if err != nil {
 			return nil, err
 		}
@@ -138,6 +154,63 @@ func buildFrom(ctx context.Context, e *env, path string, o buildOptions) (*app, 
 		return nil, err
 	}
 	return build(ctx, cfg, e.getenv, e.stderr, o)
+}
+
+// degradedReason is what /readyz says while the bot runs degraded, or "".
+func (a *app) degradedReason() string {
+	if a.degraded.Load() {
+		return "embedding server unreachable, using the offline embedder"
+	}
+	return ""
+}
+
+// degradedIndex returns a way of building the index that falls back on
+// offline when configured fails because the embedding server cannot be
+// reached: at the first build (a bot that answers with the offline
+// embedder beats one that does not start) and at every build while
+// degraded, so that the next reload which reaches the server switches back
+// to it. Once the configured embedder has built an index, a failure to
+// reach it fails the reload as before and the old index keeps serving:
+// swapping embedders because of a blip would change every ranking.
+func (a *app) degradedIndex(configured func(context.Context, *corpus.Corpus) (*search.Index, error), offline retrieval.Embedder, m *engineMetrics) func(context.Context, *corpus.Corpus) (*search.Index, error) {
+	built := false // builds run one at a time, under the engine's reload lock
+	return func(ctx context.Context, c *corpus.Corpus) (*search.Index, error) {
+		first, wasDegraded := !built, a.degraded.Load()
+		ix, err := configured(ctx, c)
+		switch {
+		case err == nil:
+			built = true
+			if wasDegraded {
+				a.log.Info("embedding server reached: answering with the configured embedder again", "embedder", a.embedder.Model())
+				a.degraded.Store(false)
+				m.setDegraded("embedder", false)
+			}
+			return ix, nil
+		case !unreachable(err) || !(first || wasDegraded):
+			return nil, err
+		}
+		ix, oerr := search.NewIndex(ctx, c, offline)
+		if oerr != nil {
+			return nil, errors.Join(err, oerr)
+		}
+		built = true
+		if first {
+			a.log.Warn("embedding server unreachable and the vector cache lacks vectors: answering with the offline embedder until a reload reaches the server",
+				"base_url", a.cfg.Embedding.BaseURL, "embedder", a.embedder.Model(), "offline", offline.Model(), "err", err)
+		} else {
+			a.log.Warn("embedding server still unreachable: the reloaded index uses the offline embedder", "base_url", a.cfg.Embedding.BaseURL, "err", err)
+		}
+		a.degraded.Store(true)
+		m.setDegraded("embedder", true)
+		return ix, nil
+	}
+}
+
+// unreachable reports whether err says the embedding server could not be
+// reached or did not answer in time, rather than refusing the request (a
+// bad key, an unknown model), which is a configuration to fix.
+func unreachable(err error) bool {
+	return errors.Is(err, retrieval.ErrModelUnavailable) || errors.Is(err, retrieval.ErrModelTimeout)
 }
 
 // Close closes the engine.

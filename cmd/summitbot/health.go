@@ -19,7 +19,9 @@ import (
 //
 //	/healthz  200 while the process runs;
 //	/readyz   200 when ready() returns nil (an index is loaded and the
-//	          gateway is connected), 503 with the reason otherwise;
+//	          gateway is connected), 503 with the reason otherwise; a
+//	          ready bot that runs degraded (degraded() is not empty) is
+//	          still 200, and the body says why it is degraded;
 //	/metrics  Prometheus metrics from reg.
 type healthServer struct {
 	srv *http.Server
@@ -27,7 +29,8 @@ type healthServer struct {
 }
 
 // startHealth listens on addr and serves in the background. Close stops it.
-func startHealth(addr string, reg prometheus.Gatherer, ready func() error, log *slog.Logger) (*healthServer, error) {
+// degraded may be nil.
+func startHealth(addr string, reg prometheus.Gatherer, ready func() error, degraded func() string, log *slog.Logger) (*healthServer, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("health: %w", err)
@@ -40,6 +43,14 @@ func startHealth(addr string, reg prometheus.Gatherer, ready func() error, log *
 		if err := ready(); err != nil {
 			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
 			return
+		}
+		// Degraded is still ready: the bot answers, less well, and an
+		// orchestrator restarting it would not bring the server back.
+		if degraded != nil {
+			if why := degraded(); why != "" {
+				fmt.Fprintln(w, "degraded: "+why)
+				return
+			}
 		}
 		fmt.Fprintln(w, "ready")
 	})
@@ -107,6 +118,11 @@ func runHealthcheck(ctx context.Context, e *env, args []string) error {
 	if resp.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		return fmt.Errorf("unhealthy: %s answered %s: %s", path, resp.Status, strings.TrimSpace(string(body)))
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	if why, ok := strings.CutPrefix(strings.TrimSpace(string(body)), "degraded: "); ok {
+		fmt.Fprintln(e.stdout, "healthy, degraded: "+why)
+		return nil
 	}
 	fmt.Fprintln(e.stdout, "healthy")
 	return nil

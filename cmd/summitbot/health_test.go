@@ -19,7 +19,8 @@ func TestHealthServer(t *testing.T) {
 	reg.MustRegister(c)
 	c.Add(3)
 	var notReady error = errors.New("gateway not connected")
-	h, err := startHealth("127.0.0.1:0", reg, func() error { return notReady }, slog.New(slog.DiscardHandler))
+	degraded := ""
+	h, err := startHealth("127.0.0.1:0", reg, func() error { return notReady }, func() string { return degraded }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,9 +59,18 @@ func TestHealthServer(t *testing.T) {
 	if code, _, errOut := summitbot(t, fileEnv, "", "healthcheck", "--ready"); code != 0 {
 		t.Errorf("healthcheck --ready when ready: exit %d, %q", code, errOut)
 	}
-	if code, _ := get("/readyz"); code != 200 {
-		t.Errorf("/readyz when ready = %d", code)
+	if code, body := get("/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("/readyz when ready = %d %q", code, body)
 	}
+	// Degraded is ready, and says why.
+	degraded = "embedding server unreachable, using the offline embedder"
+	if code, body := get("/readyz"); code != 200 || body != "degraded: "+degraded+"\n" {
+		t.Errorf("/readyz when degraded = %d %q", code, body)
+	}
+	if code, out, errOut := summitbot(t, fileEnv, "", "healthcheck", "--ready"); code != 0 || !strings.Contains(out, "healthy, degraded: embedding server unreachable") {
+		t.Errorf("healthcheck --ready when degraded: exit %d, %q %q", code, out, errOut)
+	}
+	degraded = ""
 	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, "summitbot_test_total 3") {
 		t.Errorf("/metrics = %d:\n%s", code, body)
 	}

@@ -41,9 +41,18 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	defer g.Close()
 	path, _ := cachePath(cfg.Embedding.Cache)
 	st := g.cache.Stats()
-	fmt.Fprintf(e.stdout, "indexed %d articles (%d passages) with %s in %s: %d texts embedded, %d already cached; %d vectors in %s\n",
-		g.loaded.Articles, g.loaded.Chunks, g.embedder.Model(), time.Since(start).Round(time.Millisecond), st.Misses, st.Hits, st.Vectors, path)
+	fmt.Fprintf(e.stdout, "indexed %d articles (%d passages) with %s in %s: %d texts embedded, %d already cached%s; %d vectors in %s\n",
+		g.loaded.Articles, g.loaded.Chunks, g.embedder.Model(), time.Since(start).Round(time.Millisecond), st.Misses, st.Hits, repeated(st.Repeats), st.Vectors, path)
 	return nil
+}
+
+// repeated notes the texts that repeat another word for word, which are
+// embedded once.
+func repeated(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d repeated word for word", n)
 }
 
 // progress shows how far embedding has got: a bar when standard error is
@@ -53,6 +62,7 @@ type progress struct {
 	tty   bool
 	bar   *progressbar.ProgressBar
 	total int
+	what  string // what the bar counts: passages or sentences
 }
 
 func newProgress(w io.Writer) *progress {
@@ -61,18 +71,19 @@ func newProgress(w io.Writer) *progress {
 }
 
 // update reports done of total texts of one embedding call; each call
-// (the passages, then the sentences) gets its own bar.
-func (p *progress) update(done, total int) {
+// (the passages, then the sentences) gets its own bar, named after what
+// it counts: "passages 63/63".
+func (p *progress) update(what string, done, total int) {
 	if !p.tty {
-		fmt.Fprintf(p.w, "embedding: %d/%d\n", done, total)
+		fmt.Fprintf(p.w, "embedding %s: %d/%d\n", what, done, total)
 		return
 	}
-	if p.bar == nil || total != p.total {
+	if p.bar == nil || total != p.total || what != p.what {
 		p.finish()
-		p.total = total
+		p.total, p.what = total, what
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription("embedding"),
+			progressbar.OptionSetDescription(what),
 			progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionThrottle(100*time.Millisecond),

@@ -24,6 +24,7 @@ type engineMetrics struct {
 	embedRequests  *prometheus.CounterVec
 	embedTexts     prometheus.Counter
 	corpusWatchErr prometheus.Counter
+	degraded       *prometheus.GaugeVec
 }
 
 // newRegistry returns a registry with the Go runtime and process
@@ -75,9 +76,13 @@ func newEngineMetrics(reg prometheus.Registerer) *engineMetrics {
 			Name: "summitbot_corpus_watch_errors_total",
 			Help: "Times the corpus directory could not be read while watching it for changes.",
 		}),
+		degraded: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "summitbot_degraded",
+			Help: "1 while the bot runs degraded, by reason: embedder (the embedding server was unreachable, the offline embedder answers).",
+		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.evidence, m.reloads, m.modelRequests, m.modelErrors, m.modelLatency,
-		m.embedRequests, m.embedTexts, m.corpusWatchErr)
+		m.embedRequests, m.embedTexts, m.corpusWatchErr, m.degraded)
 	// Zero series, so that rates and alerts have something to start from.
 	for _, r := range []string{"ok", "failed", "busy"} {
 		m.reloads.WithLabelValues(r)
@@ -86,6 +91,7 @@ func newEngineMetrics(reg prometheus.Registerer) *engineMetrics {
 		m.modelRequests.WithLabelValues(r)
 		m.embedRequests.WithLabelValues(r)
 	}
+	m.degraded.WithLabelValues("embedder")
 	return m
 }
 
@@ -178,6 +184,18 @@ func (e meteredEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	e.m.embedRequests.WithLabelValues(result).Inc()
 	e.m.embedTexts.Add(float64(len(texts)))
 	return vecs, err
+}
+
+// setDegraded sets summitbot_degraded{reason}.
+func (m *engineMetrics) setDegraded(reason string, on bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if on {
+		v = 1
+	}
+	m.degraded.WithLabelValues(reason).Set(v)
 }
 
 // watchError counts a failed read of the corpus directory.

@@ -273,7 +273,7 @@ func TestModelMetrics(t *testing.T) {
 	if _, ok := emb.(search.QueryEmbedder); ok {
 		t.Error("the wrapped offline embedder claims to embed queries itself")
 	}
-	h, err := startHealth("127.0.0.1:0", reg, func() error { return nil }, slog.New(slog.DiscardHandler))
+	h, err := startHealth("127.0.0.1:0", reg, func() error { return nil }, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if cfg.Corpus.Dir != "" {
 		watch = &corpusWatcher{fsys: corpus.Dir(cfg.Corpus.Dir), log: log, m: em}
 	}
-	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{serve: true, metrics: em, watch: watch})
+	g, err := build(ctx, cfg, e.getenv, e.stderr, buildOptions{serve: true, metrics: em, watch: watch, offlineFallback: true})
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.Health.Addr != "" {
-		h, err := startHealth(cfg.Health.Addr, reg, botReady(b), log)
+		h, err := startHealth(cfg.Health.Addr, reg, botReady(b), g.degradedReason, log)
 		if err != nil {
 			return err
 		}

@@ -43,10 +43,12 @@ type CachedEmbedder struct {
 	queries *lru.Cache[string, []float32]
 
 	// Progress, when set before the first Embed, is called as the texts
-	// that were not cached are embedded: done of total, for one Embed call.
-	Progress func(done, total int)
+	// that were not cached are embedded: done of total, for one Embed
+	// call, and what they are (retrieval.EmbedWhatOf the call's context:
+	// "passages", "sentences", or "texts").
+	Progress func(what string, done, total int)
 
-	hits, misses atomic.Int64
+	hits, misses, repeats atomic.Int64
 
 	mu   sync.Mutex
 	vecs map[[32]byte][]float32
@@ -90,8 +92,13 @@ func (c *CachedEmbedder) Model() string { return c.model }
 
 // CacheStats counts what a CachedEmbedder found and did not find.
 type CacheStats struct {
-	Hits, Misses int64 // texts
-	Vectors      int   // in the file's cache now
+	Hits   int64 // texts whose vectors were in the cache
+	Misses int64 // texts sent to the embedder
+	// Repeats are texts that repeat another of the same Embed call word
+	// for word (wire copy that several articles ran): embedded once with
+	// it, and neither hits nor misses.
+	Repeats int64
+	Vectors int // in the file's cache now
 }
 
 // Stats returns the counts so far.
@@ -99,7 +106,7 @@ func (c *CachedEmbedder) Stats() CacheStats {
 	c.mu.Lock()
 	n := len(c.vecs)
 	c.mu.Unlock()
-	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Vectors: n}
+	return CacheStats{Hits: c.hits.Load(), Misses: c.misses.Load(), Repeats: c.repeats.Load(), Vectors: n}
 }
 
 // Embed implements Embedder: cached vectors come from the cache, the others
@@ -123,20 +130,25 @@ func (c *CachedEmbedder) embed(ctx context.Context, texts []string) ([][]float32
 	out := make([][]float32, len(texts))
 	keys := make([][32]byte, len(texts))
 	var missing []int
+	hits := 0
 	seen := make(map[[32]byte]bool)
 	c.mu.Lock()
 	for i, t := range texts {
 		keys[i] = sha256.Sum256([]byte(t))
 		if v, ok := c.vecs[keys[i]]; ok {
 			out[i] = v
+			hits++
 		} else if !seen[keys[i]] {
 			seen[keys[i]] = true
 			missing = append(missing, i)
 		}
 	}
 	c.mu.Unlock()
-	c.hits.Add(int64(len(texts) - len(missing)))
+	// A repeated text is embedded once: counting its repeats as hits made
+	// an empty cache report "3 already cached".
+	c.hits.Add(int64(hits))
 	c.misses.Add(int64(len(missing)))
+	c.repeats.Add(int64(len(texts) - hits - len(missing)))
 	if len(missing) == 0 {
 		return out, nil
 	}
@@ -200,11 +212,13 @@ func (c *CachedEmbedder) embed(ctx context.Context, texts []string) ([][]float32
 // progress returns what to tell of an Embed call's progress: the Progress
 // field and the context's EmbedProgress, or nil when neither is set.
 func (c *CachedEmbedder) progress(ctx context.Context) func(done, total int) {
-	own, caller := c.Progress, retrieval.EmbedProgressOf(ctx)
-	switch {
-	case own == nil:
+	field, caller := c.Progress, retrieval.EmbedProgressOf(ctx)
+	if field == nil {
 		return caller
-	case caller == nil:
+	}
+	what := retrieval.EmbedWhatOf(ctx)
+	own := func(done, total int) { field(what, done, total) }
+	if caller == nil {
 		return own
 	}
 	return func(done, total int) {

@@ -254,3 +254,27 @@ func TestEmbeddingCacheDimensionChange(t *testing.T) {
 }
 
 var copyCorpus = retrievaltest.CopyCorpus
+
+// TestEmbeddingCacheStats: a text repeated within one call is embedded once
+// and counted as a repeat, not as a hit, so that an empty cache reports
+// nothing already cached; a later call finds it in the cache.
+func TestEmbeddingCacheStats(t *testing.T) {
+	srv := openaitest.New(t)
+	emb := search.NewCachedEmbedder(fakeEmbedder(srv), filepath.Join(t.TempDir(), "vectors.bin"), 0, nil)
+	wire := "Kim arrived by armoured train."
+	if _, err := emb.Embed(t.Context(), []string{wire, "Putin greeted him.", wire, wire}); err != nil {
+		t.Fatal(err)
+	}
+	if s, want := emb.Stats(), (search.CacheStats{Misses: 2, Repeats: 2, Vectors: 2}); s != want {
+		t.Errorf("after the first call: %+v, want %+v", s, want)
+	}
+	if _, err := emb.Embed(t.Context(), []string{wire, "They talked for two hours."}); err != nil {
+		t.Fatal(err)
+	}
+	if s, want := emb.Stats(), (search.CacheStats{Hits: 1, Misses: 3, Repeats: 2, Vectors: 3}); s != want {
+		t.Errorf("after the second call: %+v, want %+v", s, want)
+	}
+	if n := srv.EmbeddedTexts(); n != 3 {
+		t.Errorf("the server embedded %d texts, want 3", n)
+	}
+}

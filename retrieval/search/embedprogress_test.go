@@ -19,7 +19,7 @@ func TestEmbedProgressFromContext(t *testing.T) {
 	srv := openaitest.New(t)
 	c := search.NewCachedEmbedder(fakeEmbedder(srv), filepath.Join(t.TempDir(), "vectors.bin"), 0, nil)
 	var field, fromCtx []string
-	c.Progress = func(done, total int) { field = append(field, fmt.Sprintf("%d/%d", done, total)) }
+	c.Progress = func(_ string, done, total int) { field = append(field, fmt.Sprintf("%d/%d", done, total)) }
 	ctx := retrieval.WithEmbedProgress(context.Background(), func(done, total int) {
 		fromCtx = append(fromCtx, fmt.Sprintf("%d/%d", done, total))
 	})

@@ -121,7 +121,7 @@ func NewIndex(ctx context.Context, c *corpus.Corpus, e retrieval.Embedder, opts 
 	if ix.bm25, err = NewBM25(docs); err != nil {
 		return nil, fmt.Errorf("build index: keyword index: %w", err)
 	}
-	vecs, err := e.Embed(ctx, texts)
+	vecs, err := e.Embed(retrieval.WithEmbedWhat(ctx, "passages"), texts)
 	if err != nil {
 		ix.bm25.Close()
 		return nil, fmt.Errorf("build index: embed %d passages with %s: %w", len(texts), e.Model(), err)
@@ -184,7 +184,7 @@ func (ix *Index) analyseSentences(ctx context.Context) error {
 	for i, s := range ix.sentences {
 		texts[i] = ix.Expand(s.Text)
 	}
-	vecs, err := ix.embedder.Embed(ctx, texts)
+	vecs, err := ix.embedder.Embed(retrieval.WithEmbedWhat(ctx, "sentences"), texts)
 	if err != nil {
 		return fmt.Errorf("embed %d sentences with %s: %w", len(texts), ix.embedder.Model(), err)
 	}
