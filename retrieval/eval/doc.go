@@ -1,7 +1,9 @@
 // Package eval measures any retrieval answerer on an eval set (recall, MRR,
 // answer, lead-sentence and speaker accuracy, citation validity, refusals
 // overall and per tag, chat messages handled, latency) and calibrates the
-// evidence threshold below which questions are refused. Small-talk messages
+// judge: the evidence threshold below which questions are refused, and the
+// answerability model (judgefit.go), fitted on the set and reported with
+// 10-fold cross-validation and an ablation. Small-talk messages
 // (tag chat) are scored only as chat: neither answerable nor unanswerable,
 // and not seen by calibration.
 //
