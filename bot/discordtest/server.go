@@ -122,7 +122,11 @@ func New(tb testing.TB, opts ...Option) *Server {
 		Name:    "general",
 		Type:    discordgo.ChannelTypeGuildText,
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	// Assigned before it serves: a client can connect the moment it
+	// listens (a bot of an earlier test retrying a port now reused), and
+	// the handlers read s.http.
+	s.http = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.http.Start()
 	tb.Cleanup(s.Close)
 	return s
 }
