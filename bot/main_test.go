@@ -355,6 +355,17 @@ func (h *harness) reply(m *discordgo.Message) (discordtest.Call, *discordgo.Mess
 	return c, &sent
 }
 
+// repliedTo reports whether the bot has posted a reply to message id so far.
+func (h *harness) repliedTo(id string) bool {
+	for _, c := range h.fake.Calls() {
+		var sent discordgo.Message
+		if c.Method == "POST" && c.Decode(&sent) == nil && sent.MessageReference != nil && sent.MessageReference.MessageID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // ask sends /ask question and returns the interaction.
 func (h *harness) ask(question string, opts ...discordtest.InteractionOption) *discordgo.Interaction {
 	i := discordtest.SlashCommand("ask", map[string]any{"question": question}, opts...)

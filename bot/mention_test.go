@@ -23,6 +23,32 @@ func answerText(t *testing.T, q retrieval.Question) string {
 	return a.Answer
 }
 
+// The follow-up tests ask first, then followUp, which the bot must read with
+// first as its context.
+const first, followUp = "How long did the talks last?", "how long did it last?"
+
+// followUpAnswer is the engine's answer to followUp asked after first, which
+// must differ from its answer to followUp alone for a test to tell whether
+// the context arrived.
+func followUpAnswer(t *testing.T) string {
+	t.Helper()
+	withCtx := answerText(t, retrieval.Question{Text: followUp, Context: first})
+	if withCtx == answerText(t, retrieval.Question{Text: followUp}) {
+		t.Fatal("the follow-up is answered the same without context; pick another")
+	}
+	return withCtx
+}
+
+// wantReply sends m and checks that the bot's reply to it answers want.
+func (h *harness) wantReply(m *discordgo.Message, want string) {
+	h.t.Helper()
+	h.fake.SendMessage(m)
+	_, sent := h.reply(m)
+	if got := unescape(only(h.t, sent.Embeds).Description); got != want {
+		h.t.Errorf("follow-up answer %q, want %q", got, want)
+	}
+}
+
 func TestMentionReply(t *testing.T) {
 	t.Parallel()
 	h := start(t, sharedEngine(t))
@@ -73,11 +99,9 @@ func TestMentionReply(t *testing.T) {
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range h.fake.Calls() {
-		var sent discordgo.Message
-		if c.Method == "POST" && c.Decode(&sent) == nil && sent.MessageReference != nil &&
-			(sent.MessageReference.MessageID == ignored.ID || sent.MessageReference.MessageID == own.ID) {
-			t.Errorf("the bot answered %s, which it should ignore", sent.MessageReference.MessageID)
+	for _, id := range []string{ignored.ID, own.ID} {
+		if h.repliedTo(id) {
+			t.Errorf("the bot answered %s, which it should ignore", id)
 		}
 	}
 }
@@ -108,11 +132,7 @@ func TestDMsDisabled(t *testing.T) {
 func TestThreadFollowUp(t *testing.T) {
 	t.Parallel()
 	h := start(t, sharedEngine(t))
-	const first, followUp = "How long did the talks last?", "how long did it last?"
-	withCtx := answerText(t, retrieval.Question{Text: followUp, Context: first})
-	if withCtx == answerText(t, retrieval.Question{Text: followUp}) {
-		t.Fatal("the follow-up is answered the same without context; pick another")
-	}
+	withCtx := followUpAnswer(t)
 
 	t.Run("thread under /ask", func(t *testing.T) {
 		i, _, _ := h.askAndWait(first)
@@ -128,11 +148,7 @@ func TestThreadFollowUp(t *testing.T) {
 			Type: discordgo.ChannelTypeGuildPublicThread, Name: "talks",
 		})
 		m := &discordgo.Message{ChannelID: answer.ID, Content: mention + " " + followUp}
-		h.fake.SendMessage(m)
-		_, sent := h.reply(m)
-		if got := unescape(only(t, sent.Embeds).Description); got != withCtx {
-			t.Errorf("follow-up answer %q, want %q", got, withCtx)
-		}
+		h.wantReply(m, withCtx)
 	})
 
 	t.Run("reply to a mention answer", func(t *testing.T) {
@@ -148,10 +164,6 @@ func TestThreadFollowUp(t *testing.T) {
 			Content:          mention + " " + followUp,
 			MessageReference: &discordgo.MessageReference{MessageID: answer.ID, ChannelID: answer.ChannelID},
 		}
-		h.fake.SendMessage(m)
-		_, sent := h.reply(m)
-		if got := unescape(only(t, sent.Embeds).Description); got != withCtx {
-			t.Errorf("follow-up answer %q, want %q", got, withCtx)
-		}
+		h.wantReply(m, withCtx)
 	})
 }

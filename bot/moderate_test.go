@@ -143,11 +143,8 @@ func TestSettingsChannels(t *testing.T) {
 	if f := only(t, r.Data.Embeds).Fields[0]; !strings.Contains(f.Value, other) {
 		t.Errorf("/settings show: %+v", f)
 	}
-	for _, c := range h.fake.Calls() {
-		var m discordgo.Message
-		if c.Method == "POST" && c.Decode(&m) == nil && m.MessageReference != nil && m.MessageReference.MessageID == ignored.ID {
-			t.Errorf("the bot answered a mention outside the listed channels: %s", c)
-		}
+	if h.repliedTo(ignored.ID) {
+		t.Error("the bot answered a mention outside the listed channels")
 	}
 }
 
@@ -156,8 +153,7 @@ func TestSettingsChannels(t *testing.T) {
 func TestReplyWithoutMention(t *testing.T) {
 	t.Parallel()
 	h := start(t, sharedEngine(t))
-	const first, followUp = "How long did the talks last?", "how long did it last?"
-	withCtx := answerText(t, retrieval.Question{Text: followUp, Context: first})
+	withCtx := followUpAnswer(t)
 	i, _, _ := h.askAndWait(first)
 	h.handled(i.ID)
 	answer, ok := h.fake.Original(i.Token)
@@ -165,11 +161,7 @@ func TestReplyWithoutMention(t *testing.T) {
 		t.Fatal("no answer message")
 	}
 	m := &discordgo.Message{Content: followUp, MessageReference: &discordgo.MessageReference{MessageID: answer.ID, ChannelID: answer.ChannelID}}
-	h.fake.SendMessage(m)
-	_, sent := h.reply(m)
-	if got := unescape(only(t, sent.Embeds).Description); got != withCtx {
-		t.Errorf("follow-up answer %q, want %q", got, withCtx)
-	}
+	h.wantReply(m, withCtx)
 	// A reply to someone else is not a question to the bot.
 	other := &discordgo.Message{Content: "nice"}
 	h.fake.SendMessage(other)
@@ -180,11 +172,8 @@ func TestReplyWithoutMention(t *testing.T) {
 	later := &discordgo.Message{Content: mention + " " + first}
 	h.fake.SendMessage(later)
 	h.reply(later)
-	for _, c := range h.fake.Calls() {
-		var m discordgo.Message
-		if c.Method == "POST" && c.Decode(&m) == nil && m.MessageReference != nil && m.MessageReference.MessageID == r.ID {
-			t.Errorf("the bot answered a reply to another member: %s", c)
-		}
+	if h.repliedTo(r.ID) {
+		t.Error("the bot answered a reply to another member")
 	}
 }
 

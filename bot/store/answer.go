@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -65,4 +66,27 @@ func ValidateWrite(w Write) error {
 		return ValidateLoggedQuestion(*w.Question)
 	}
 	return fmt.Errorf("write: nothing to write")
+}
+
+// EncodeList is how the SQL stores keep a list (an answer's citations, a
+// server's mention channels) in one column: JSON, [] for none.
+func EncodeList[T any](s []T) (string, error) {
+	if s == nil {
+		s = []T{}
+	}
+	b, err := json.Marshal(s)
+	return string(b), err
+}
+
+// DecodeList reads a column EncodeList wrote; an empty list is nil, as the
+// Answer or Settings was before it was saved.
+func DecodeList[T any](b []byte) ([]T, error) {
+	var s []T
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, err
+	}
+	if len(s) == 0 {
+		return nil, nil
+	}
+	return s, nil
 }

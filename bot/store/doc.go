@@ -18,6 +18,8 @@
 //   - async.go: Async, a bounded queue in front of any Store so that writes
 //     never delay a reply, and BatchWriter, through which it writes what
 //     has queued up in one transaction.
+//   - migrate.go: Migration and Migrate, the versioned SQL files that the
+//     SQL stores embed and apply in order, each in its own dialect.
 //   - retention.go: Purge and PurgeEvery, which remove question text older
 //     than the configured retention.
 //   - sqlite/: the embedded default (modernc.org/sqlite, pure Go).

@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -186,16 +185,8 @@ func TestServeSIGTERMWritesQueuedAnswers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-p.exited:
-		if p.err != nil {
-			t.Fatalf("serve exited with %v; log:\n%s", p.err, p.stderr.String())
-		}
-	case <-wait.Done():
-		t.Fatal("serve did not exit after SIGTERM")
+	if p.stop(t, wait); t.Failed() {
+		t.FailNow()
 	}
 	// The answers finished after the signal were saved while the bot was
 	// stopping: their writes were queued then.

@@ -224,12 +224,9 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	dir := copyArticles(t)
 	env := serveEnv(fake)
 	env["SUMMITBOT_CORPUS_DIR"] = dir
-	p := startShard(t, env)
 	wait, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	if _, err := waitLog(wait, p.stderr, regexp.MustCompile(`discord bot ready`)); err != nil {
-		t.Fatalf("%v\n%s", err, p.stderr.String())
-	}
+	p := startServe(t, wait, env)
 	ask := func() string {
 		t.Helper()
 		_, m := askFake(t, wait, fake, "What was the name of the summit's mascot?")

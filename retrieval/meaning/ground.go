@@ -163,7 +163,7 @@ func (v *Vocabulary) misspelt(word string) (string, float64) {
 		if r, _ := utf8.DecodeRuneInString(w); r != first {
 			continue
 		}
-		if d := editDistance(word, w, limit); d < bestD || (d == bestD && w < best) {
+		if d := EditDistance(word, w, limit); d < bestD || (d == bestD && w < best) {
 			best, bestD = w, d
 		}
 	}
@@ -173,10 +173,11 @@ func (v *Vocabulary) misspelt(word string) (string, float64) {
 	return best, 1 - 0.1*float64(bestD)
 }
 
-// editDistance returns the optimal-string-alignment distance of a and b
-// (insertions, deletions, substitutions and adjacent transpositions), or
-// limit+1 when it exceeds limit.
-func editDistance(a, b string, limit int) int {
+// EditDistance returns the optimal-string-alignment distance of a and b in
+// runes (insertions, deletions, substitutions and adjacent transpositions),
+// or limit+1 when it exceeds limit, which it stops at. Spelling correction
+// here and qa's spelling variants use it.
+func EditDistance(a, b string, limit int) int {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1

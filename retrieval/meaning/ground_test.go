@@ -102,8 +102,8 @@ func TestNearestMisspelt(t *testing.T) {
 		a, b string
 		d    int
 	}{{"secratary", "secretary", 1}, {"teh", "the", 1}, {"missils", "missile", 1}, {"abc", "xyz", 2}, {"", "ab", 2}, {"same", "same", 0}} {
-		if got := editDistance(c.a, c.b, 1); got != min(c.d, 2) {
-			t.Errorf("editDistance(%q, %q, 1) = %d, want %d", c.a, c.b, got, min(c.d, 2))
+		if got := EditDistance(c.a, c.b, 1); got != min(c.d, 2) {
+			t.Errorf("EditDistance(%q, %q, 1) = %d, want %d", c.a, c.b, got, min(c.d, 2))
 		}
 	}
 }

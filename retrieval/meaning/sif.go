@@ -107,7 +107,7 @@ func (s *SIF) embed(text string) []float32 {
 	for i, x := range avg {
 		v[i] = float32(x)
 	}
-	normalize(v)
+	Normalize(v)
 	return v
 }
 

@@ -171,7 +171,7 @@ func (t *Table) Vector(word string) ([]float32, bool) {
 	}
 	v := make([]float32, t.dims)
 	t.addTo(v, id, 1)
-	normalize(v)
+	Normalize(v)
 	return v, true
 }
 
@@ -273,10 +273,12 @@ func (t *Table) sifWeightID(id int, a float64) float64 {
 	return a / (a + t.probRank(t.rank(id)))
 }
 
-// normalize scales v in place to unit L2 norm, leaving it all zeros when it
-// has no length. The float64 conversions keep the sum free of fused
-// multiply-adds, so results are the same on every architecture.
-func normalize(v []float32) bool {
+// Normalize scales v in place to unit L2 norm. It reports false, and leaves
+// v all zeros, when v has no length to scale (all zeros, or not finite).
+// The float64 conversions forbid fusing the multiply and the add into an
+// FMA, which arm64 would do and amd64 would not: vectors must be the same on
+// every machine. The search package's embedders use it too.
+func Normalize(v []float32) bool {
 	var sum float64
 	for _, x := range v {
 		sum += float64(float64(x) * float64(x))

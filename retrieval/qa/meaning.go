@@ -241,42 +241,13 @@ func bridged(w, k string) bool {
 }
 
 // spellingVariant reports whether two words differ by at most two letters
-// after a shared beginning of three: "armored", "armoured"; "program",
-// "programme".
+// (a swap of two neighbours counts as one) after a shared beginning of
+// three: "armored", "armoured"; "program", "programme"; "theater", "theatre".
 func spellingVariant(a, b string) bool {
 	if len(a) < 4 || len(b) < 4 || a[:3] != b[:3] {
 		return false
 	}
-	return editDistanceAtMost(a, b, 2)
-}
-
-func editDistanceAtMost(a, b string, limit int) bool {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return false
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		low := cur[0]
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			c = min(c, prev[j]+1, cur[j-1]+1)
-			cur[j] = c
-			low = min(low, c)
-		}
-		if low > limit {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)] <= limit
+	return meaning.EditDistance(a, b, 2) <= 2
 }
 
 // novel returns the content words of the claim grounded in none of sets.

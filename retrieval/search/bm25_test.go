@@ -195,15 +195,20 @@ func TestBM25TiesByID(t *testing.T) {
 	for _, id := range []string{"z", "m", "b", "x", "a"} {
 		docs = append(docs, Doc{ID: id, Text: "identical passage about rockets"})
 	}
-	b := newTestBM25(t, docs)
+	wantSameHits(t, newTestBM25(t, docs), "rocket", []string{"a", "b", "m"})
+}
+
+// wantSameHits searches b for query five times, expecting the IDs want
+// each time: ties are broken by ID, not by whatever order bleve returns.
+func wantSameHits(t *testing.T, b *BM25, query string, want []string) {
+	t.Helper()
 	for range 5 {
-		hits, err := b.Search(context.Background(), "rocket", 3)
+		hits, err := b.Search(context.Background(), query, len(want))
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids := hitIDs(hits)
-		if diff := cmp.Diff([]string{"a", "b", "m"}, ids); diff != "" {
-			t.Fatalf("tied hits (-want +got):\n%s", diff)
+		if diff := cmp.Diff(want, hitIDs(hits)); diff != "" {
+			t.Fatalf("Search(%q, %d) (-want +got):\n%s", query, len(want), diff)
 		}
 	}
 }
@@ -319,15 +324,5 @@ func TestBM25TiesBeyondFetch(t *testing.T) {
 		docs = append(docs, Doc{ID: fmt.Sprintf("%03d", 99-i), Text: "identical passage about rockets"})
 	}
 	docs = append(docs, Doc{ID: "zz", Text: "rockets"}) // shorter, so it scores higher
-	b := newTestBM25(t, docs)
-	for range 5 {
-		hits, err := b.Search(context.Background(), "rocket", 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids := hitIDs(hits)
-		if diff := cmp.Diff([]string{"zz", "000", "001"}, ids); diff != "" {
-			t.Fatalf("hits (-want +got):\n%s", diff)
-		}
-	}
+	wantSameHits(t, newTestBM25(t, docs), "rocket", []string{"zz", "000", "001"})
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/registry"
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
+
+	"github.com/summitbot/summitbot/retrieval/meaning"
 )
 
 // DefaultLocalDims is the vector length NewLocalEmbedder uses for dims <= 0.
@@ -167,7 +169,7 @@ func (e *LocalEmbedder) embedOne(buf *embedBuf, text string, v []float32) {
 		}
 		v[(h>>2&math.MaxUint32)*dims>>32] += float32(w)
 	}
-	normalize(v)
+	meaning.Normalize(v)
 }
 
 // features returns the hashes of text's features, each tagged with its kind

@@ -4,27 +4,6 @@ import (
 	"math"
 )
 
-// normalize scales v in place to unit L2 norm. It reports false, and leaves v
-// all zeros, when v has no length to scale (all zeros, or not finite).
-func normalize(v []float32) bool {
-	var sum float64
-	for _, x := range v {
-		// The conversion forbids fusing the multiply and the add into an FMA,
-		// which arm64 would do and amd64 would not: vectors must be the same
-		// on every machine.
-		sum += float64(float64(x) * float64(x))
-	}
-	if sum == 0 || math.IsInf(sum, 0) || math.IsNaN(sum) {
-		clear(v)
-		return false
-	}
-	inv := 1 / math.Sqrt(sum)
-	for i, x := range v {
-		v[i] = float32(float64(x) * inv)
-	}
-	return true
-}
-
 // l2Norm returns the L2 norm of v.
 func l2Norm(v []float32) float64 {
 	var sum float64

@@ -107,7 +107,7 @@ func (e *FusedEmbedder) Embed(ctx context.Context, texts []string) ([][]float32,
 		for j, x := range vb[i] {
 			v[len(va[i])+j] = wb * x
 		}
-		normalize(v)
+		meaning.Normalize(v)
 		out[i] = v
 	}
 	return out, nil

@@ -14,11 +14,12 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/meaning"
 )
 
 // unitVec returns v scaled to unit length.
 func unitVec(v ...float32) []float32 {
-	normalize(v)
+	meaning.Normalize(v)
 	return v
 }
 

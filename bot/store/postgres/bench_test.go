@@ -1,78 +1,24 @@
 package postgres_test
 
 import (
-	"context"
-	"fmt"
 	"testing"
-	"time"
 
 	"github.com/summitbot/summitbot/bot/store"
 	"github.com/summitbot/summitbot/bot/store/postgres/pgtest"
+	"github.com/summitbot/summitbot/bot/store/storetest"
 )
-
-// benchAnswer is the size of a typical answer: three cited passages.
-func benchAnswer(i int) *store.Answer {
-	a := &store.Answer{
-		ID:        fmt.Sprintf("interaction-%d", i),
-		Question:  "Where did Putin and Kim meet in September 2023?",
-		Text:      "They met at the Vostochny cosmodrome in Russia's Far East [1][2].",
-		Mode:      "extractive",
-		Guild:     "123456789012345678",
-		Channel:   "223456789012345678",
-		MessageID: fmt.Sprintf("message-%d", i),
-		Created:   time.Now(),
-	}
-	for n := 1; n <= 3; n++ {
-		a.Citations = append(a.Citations, store.Citation{
-			N: n, Source: "reuters-2023-09-13", Title: "Putin and Kim meet at Russian spaceport",
-			Publisher: "Reuters", Date: "2023-09-13", Chunk: fmt.Sprintf("reuters-2023-09-13#%d", n),
-			Text:  "Russian President Vladimir Putin and North Korean leader Kim Jong Un met at the Vostochny cosmodrome on Wednesday, the Kremlin said, in a summit that the United States warned could lead to an arms deal.",
-			Start: 100 * n, End: 100*n + 210, Quote: "Putin and Kim Jong Un met at the Vostochny cosmodrome.",
-		})
-	}
-	return a
-}
 
 // durable are the settings of a real server: every commit flushed.
 var durable = []string{"fsync=on", "synchronous_commit=on", "full_page_writes=on"}
 
-// BenchmarkSaveAnswer: answers written per second, one at a time, each in
-// its own transaction (the Async writer's pattern), on a durable server.
-func BenchmarkSaveAnswer(b *testing.B) {
+// Benchmark runs storetest.Bench on a durable server, one database each.
+func Benchmark(b *testing.B) {
 	srv := pgtest.Start(b, durable...)
-	db, err := openB(b, srv.NewDatabase(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := db.SaveAnswer(ctx, benchAnswer(i)); err != nil {
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		db, err := openB(b, srv.NewDatabase(b))
+		if err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
-}
-
-// BenchmarkSaveAnswerAsync: the same through store.Async, from the first
-// write queued until Close has written the last.
-func BenchmarkSaveAnswerAsync(b *testing.B) {
-	srv := pgtest.Start(b, durable...)
-	db, err := openB(b, srv.NewDatabase(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	a := store.NewAsync(db, store.AsyncOptions{Queue: b.N + 1})
-	ctx := context.Background()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if err := a.SaveAnswer(ctx, benchAnswer(i)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := a.Close(); err != nil {
-		b.Fatal(err)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+		return db
+	})
 }

@@ -14,12 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -90,10 +85,6 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*DB, error) {
 // migrate applies the embedded migrations not yet recorded, all in one
 // transaction under an advisory lock.
 func (db *DB) migrate(ctx context.Context) error {
-	files, err := Migrations()
-	if err != nil {
-		return err
-	}
 	return pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock)); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
@@ -105,62 +96,23 @@ func (db *DB) migrate(ctx context.Context) error {
 		)`); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		for _, m := range files {
+		return store.Migrate(ctx, migrations, "migrations", func(ctx context.Context, m store.Migration) error {
 			var done bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`,
-				m.Version).Scan(&done); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.Name, err)
-			}
-			if done {
-				continue
+				m.Version).Scan(&done); err != nil || done {
+				return err
 			}
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.Name, err)
+				return err
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`,
-				m.Version, m.Name); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.Name, err)
-			}
-		}
-		return nil
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
+			return err
+		})
 	})
 }
 
-// Migration is one embedded schema change.
-type Migration struct {
-	Version int    // from the file name: 0001_init.sql is 1
-	Name    string // the file name
-	SQL     string
-}
-
 // Migrations returns the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []Migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and _", base)
-		}
-		b, err := migrations.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migrations %s and %s share a version", out[i-1].Name, out[i].Name)
-		}
-	}
-	return out, nil
-}
+func Migrations() ([]store.Migration, error) { return store.ReadMigrations(migrations, "migrations") }
 
 // SchemaVersion returns the highest migration applied.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {

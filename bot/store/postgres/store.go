@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -38,7 +37,7 @@ func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
 }
 
 func queueAnswer(b *pgx.Batch, a *store.Answer) error {
-	cites, err := json.Marshal(nonNil(a.Citations))
+	cites, err := store.EncodeList(a.Citations)
 	if err != nil {
 		return err
 	}
@@ -48,7 +47,7 @@ func queueAnswer(b *pgx.Batch, a *store.Answer) error {
 			citations = excluded.citations, mode = excluded.mode, refused = excluded.refused,
 			guild = excluded.guild, channel = excluded.channel, message_id = excluded.message_id,
 			created = excluded.created`,
-		a.ID, a.Question, a.Text, string(cites), a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID, store.CreatedOrNow(a))
+		a.ID, a.Question, a.Text, cites, a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID, store.CreatedOrNow(a))
 	if a.MessageID != "" {
 		queueLink(b, a.ID, a.MessageID)
 	}
@@ -58,13 +57,6 @@ func queueAnswer(b *pgx.Batch, a *store.Answer) error {
 func queueLink(b *pgx.Batch, answerID, messageID string) {
 	b.Queue(`INSERT INTO answer_messages (message_id, answer_id, created) VALUES ($1, $2, now())
 		ON CONFLICT (message_id) DO UPDATE SET answer_id = excluded.answer_id`, messageID, answerID)
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 // LinkMessage records that messageID belongs to the answer under answerID.
@@ -91,15 +83,13 @@ func scanAnswer(row pgx.Row) (*store.Answer, error) {
 	var (
 		a     store.Answer
 		cites []byte
+		err   error
 	)
 	if err := row.Scan(&a.ID, &a.Question, &a.Text, &cites, &a.Mode, &a.Refused, &a.Guild, &a.Channel, &a.MessageID, &a.Created); err != nil {
 		return nil, notFound(err)
 	}
-	if err := json.Unmarshal(cites, &a.Citations); err != nil {
+	if a.Citations, err = store.DecodeList[store.Citation](cites); err != nil {
 		return nil, fmt.Errorf("citations: %w", err)
-	}
-	if len(a.Citations) == 0 {
-		a.Citations = nil
 	}
 	a.Created = a.Created.UTC()
 	return &a, nil
@@ -277,11 +267,8 @@ func (db *DB) Settings(ctx context.Context, guild string) (store.Settings, error
 	case err != nil:
 		return store.Settings{}, fmt.Errorf("settings of %q: %w", guild, err)
 	}
-	if err := json.Unmarshal(channels, &s.MentionChannels); err != nil {
+	if s.MentionChannels, err = store.DecodeList[string](channels); err != nil {
 		return store.Settings{}, fmt.Errorf("settings of %q: mention channels: %w", guild, err)
-	}
-	if len(s.MentionChannels) == 0 {
-		s.MentionChannels = nil
 	}
 	return s, nil
 }
@@ -293,14 +280,14 @@ func (db *DB) PutSettings(ctx context.Context, guild string, s store.Settings) e
 		return err
 	}
 	defer end()
-	channels, err := json.Marshal(nonNil(s.MentionChannels))
+	channels, err := store.EncodeList(s.MentionChannels)
 	if err != nil {
 		return fmt.Errorf("put settings of %q: %w", guild, err)
 	}
 	if _, err := db.pool.Exec(ctx, `INSERT INTO settings (guild, mention_channels, threads, no_question_log)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (guild) DO UPDATE SET mention_channels = excluded.mention_channels,
 			threads = excluded.threads, no_question_log = excluded.no_question_log`,
-		guild, string(channels), s.Threads, s.NoQuestionLog); err != nil {
+		guild, channels, s.Threads, s.NoQuestionLog); err != nil {
 		return fmt.Errorf("put settings of %q: %w", guild, err)
 	}
 	return nil

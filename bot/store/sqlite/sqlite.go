@@ -12,12 +12,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -136,19 +133,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	)`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	files, err := Migrations()
-	if err != nil {
-		return err
-	}
-	for _, m := range files {
-		if err := apply(ctx, db, m); err != nil {
-			return fmt.Errorf("migrate %s: %w", m.Name, err)
-		}
-	}
-	return nil
+	return store.Migrate(ctx, migrations, "migrations", func(ctx context.Context, m store.Migration) error {
+		return apply(ctx, db, m)
+	})
 }
 
-func apply(ctx context.Context, db *sql.DB, m Migration) error {
+func apply(ctx context.Context, db *sql.DB, m store.Migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -171,41 +161,8 @@ func apply(ctx context.Context, db *sql.DB, m Migration) error {
 	return tx.Commit()
 }
 
-// Migration is one embedded schema change.
-type Migration struct {
-	Version int    // from the file name: 0001_init.sql is 1
-	Name    string // the file name
-	SQL     string
-}
-
 // Migrations returns the embedded migrations in order.
-func Migrations() ([]Migration, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var out []Migration
-	for _, name := range names {
-		base := filepath.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name must start with a positive number and _", base)
-		}
-		b, err := migrations.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migrations %s and %s share a version", out[i-1].Name, out[i].Name)
-		}
-	}
-	return out, nil
-}
+func Migrations() ([]store.Migration, error) { return store.ReadMigrations(migrations, "migrations") }
 
 // SchemaVersion returns the highest migration applied.
 func (db *DB) SchemaVersion(ctx context.Context) (int, error) {

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -34,7 +33,7 @@ func (db *DB) saveAnswer(ctx context.Context, a *store.Answer) error {
 }
 
 func saveAnswer(ctx context.Context, tx *sql.Tx, a *store.Answer) error {
-	cites, err := json.Marshal(nonNil(a.Citations))
+	cites, err := store.EncodeList(a.Citations)
 	if err != nil {
 		return err
 	}
@@ -45,7 +44,7 @@ func saveAnswer(ctx context.Context, tx *sql.Tx, a *store.Answer) error {
 			citations = excluded.citations, mode = excluded.mode, refused = excluded.refused,
 			guild = excluded.guild, channel = excluded.channel, message_id = excluded.message_id,
 			created = excluded.created`,
-		a.ID, a.Question, a.Text, string(cites), a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID,
+		a.ID, a.Question, a.Text, cites, a.Mode, a.Refused, a.Guild, a.Channel, a.MessageID,
 		micros(store.CreatedOrNow(a))); err != nil {
 		return err
 	}
@@ -53,13 +52,6 @@ func saveAnswer(ctx context.Context, tx *sql.Tx, a *store.Answer) error {
 		return link(ctx, tx, a.ID, a.MessageID)
 	}
 	return nil
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
 }
 
 func link(ctx context.Context, tx *sql.Tx, answerID, messageID string) error {
@@ -110,11 +102,9 @@ func scanAnswer(row *sql.Row) (*store.Answer, error) {
 		}
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(cites), &a.Citations); err != nil {
+	var err error
+	if a.Citations, err = store.DecodeList[store.Citation]([]byte(cites)); err != nil {
 		return nil, fmt.Errorf("citations: %w", err)
-	}
-	if len(a.Citations) == 0 {
-		a.Citations = nil
 	}
 	a.Created = fromMicros(created)
 	return &a, nil
@@ -291,11 +281,8 @@ func (db *DB) Settings(ctx context.Context, guild string) (store.Settings, error
 	case err != nil:
 		return store.Settings{}, fmt.Errorf("settings of %q: %w", guild, err)
 	}
-	if err := json.Unmarshal([]byte(channels), &s.MentionChannels); err != nil {
+	if s.MentionChannels, err = store.DecodeList[string]([]byte(channels)); err != nil {
 		return store.Settings{}, fmt.Errorf("settings of %q: mention channels: %w", guild, err)
-	}
-	if len(s.MentionChannels) == 0 {
-		s.MentionChannels = nil
 	}
 	return s, nil
 }
@@ -305,14 +292,14 @@ func (db *DB) PutSettings(ctx context.Context, guild string, s store.Settings) e
 	if err := db.check("put settings"); err != nil {
 		return err
 	}
-	channels, err := json.Marshal(nonNil(s.MentionChannels))
+	channels, err := store.EncodeList(s.MentionChannels)
 	if err != nil {
 		return fmt.Errorf("put settings of %q: %w", guild, err)
 	}
 	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (guild, mention_channels, threads, no_question_log)
 		VALUES (?, ?, ?, ?) ON CONFLICT (guild) DO UPDATE SET mention_channels = excluded.mention_channels,
 			threads = excluded.threads, no_question_log = excluded.no_question_log`,
-		guild, string(channels), s.Threads, s.NoQuestionLog); err != nil {
+		guild, channels, s.Threads, s.NoQuestionLog); err != nil {
 		return fmt.Errorf("put settings of %q: %w", guild, err)
 	}
 	return nil

@@ -1,5 +1,6 @@
 // Package storetest is the conformance suite every store.Store runs, so that
-// the bot can rely on the same behaviour from Memory, SQLite and PostgreSQL.
+// the bot can rely on the same behaviour from Memory, SQLite and PostgreSQL,
+// and the write benchmarks (Bench) the persistent ones report.
 package storetest
 
 import (
