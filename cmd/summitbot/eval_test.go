@@ -11,6 +11,7 @@ import (
 // TestEvalNewMetrics checks that eval reports the metrics of issue 12 in
 // its table, its JSON and its --verbose misses.
 func TestEvalNewMetrics(t *testing.T) {
+	t.Parallel() // a whole eval each: they overlap
 	code, out, errOut := summitbot(t, nil, "", "eval", "--verbose")
 	if code != 0 {
 		t.Fatalf("eval exited %d: %s", code, errOut)
@@ -56,6 +57,7 @@ func TestOfflineEmbedders(t *testing.T) {
 }
 
 func TestEvalEmbedders(t *testing.T) {
+	t.Parallel() // a whole eval each: they overlap
 	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown")
 	if code != 0 {
 		t.Fatalf("eval --embedders exited %d: %s", code, errOut)

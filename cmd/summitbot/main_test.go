@@ -231,6 +231,7 @@ func TestExampleConfig(t *testing.T) {
 }
 
 func TestEvalPrintsAllRetrievers(t *testing.T) {
+	t.Parallel() // a whole eval each: they overlap
 	code, out, errOut := summitbot(t, nil, "", "eval")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -250,6 +251,7 @@ func TestEvalPrintsAllRetrievers(t *testing.T) {
 // (docs/benchmarks.md) honest: apart from the timing rows, which vary by
 // machine, it must be what `summitbot eval --markdown` prints today.
 func TestREADMEEvalTable(t *testing.T) {
+	t.Parallel() // a whole eval each: they overlap
 	readme, err := os.ReadFile(filepath.Join("..", "..", "docs", "benchmarks.md"))
 	if err != nil {
 		t.Fatal(err)

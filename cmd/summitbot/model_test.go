@@ -34,6 +34,7 @@ func embeddingEnv(t *testing.T, srv *openaitest.Server) map[string]string {
 }
 
 func TestEvalWithOpenAIEmbedder(t *testing.T) {
+	t.Parallel() // a whole eval each: they overlap
 	srv := openaitest.New(t)
 	code, out, errOut := summitbot(t, embeddingEnv(t, srv), "", "eval")
 	if code != 0 {
