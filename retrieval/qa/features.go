@@ -64,8 +64,6 @@ type Facts struct {
 	Passages []string // the passages of the best few sentences
 	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
 	KindFits bool     // the lead sentence holds the kind of fact asked for (a date for "when")
-	Speaker  string   // for "what did X say": X; else ""
-	Spoken   bool     // the lead sentence is attributed to Speaker
 }
 
 // FeatureNames name the judge's features, in the order Features returns
@@ -343,15 +341,6 @@ func dot32(a, b []float32) float64 {
 		return 0
 	}
 	return s
-}
-
-// SentenceScore is how well a sentence answers a question by meaning: the
-// question's words it covers, weighted by specificity.
-func (m *Meaning) SentenceScore(question, sentence string) (focus, sim float64) {
-	qw := m.table.Tokens(question)
-	sw := m.table.Tokens(sentence)
-	v, _ := m.sif.Embed(context.Background(), []string{question, sentence})
-	return m.focus(qw, sw), dot32(v[0], v[1])
 }
 
 // commonName is the frequency rank within which a word is taken for an
