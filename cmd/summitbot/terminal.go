@@ -93,6 +93,10 @@ func printAnswer(w io.Writer, a *retrieval.Answer, st textStyle) {
 		b.WriteByte('\n')
 		lines(wrap("("+a.Note+")", st.width, "", ""), plain)
 	}
+	if a.Writer == retrieval.Chat { // a reply to small talk: nothing quoted, nothing to list
+		io.WriteString(w, b.String())
+		return
+	}
 	if a.Refused {
 		b.WriteByte('\n')
 		lines(wrap("Run `summitbot sources` to see the articles.", st.width, "", ""), plain)

@@ -162,3 +162,15 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestAskSmallTalkRendering prints a reply to small talk alone: no empty
+// source list, no footer.
+func TestAskSmallTalkRendering(t *testing.T) {
+	code, out, errOut := summitbot(t, nil, "", "ask", "thanks!!")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Vostochny") || strings.Contains(out, "Sources:") || strings.Contains(out, "reported by") {
+		t.Errorf("reply to small talk:\n%s", out)
+	}
+}
