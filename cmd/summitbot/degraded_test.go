@@ -67,25 +67,10 @@ func TestServeDegraded(t *testing.T) {
 	for k, v := range unreachableEmbedding(t, addr) {
 		env[k] = v
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d; log:\n%s", code, stderr.String())
-		}
-	})
 	wait, cancelWait := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancelWait()
-	m, err := waitLog(wait, &stderr, healthAddrRE)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
-	health := "http://" + m[1]
+	healthAddr, stderr := serveInProcess(wait, t, env)
+	health := "http://" + healthAddr
 	if err := fake.WaitConnected(wait, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +89,7 @@ func TestServeDegraded(t *testing.T) {
 		}
 	}
 	waitReady(degradedBody)
-	waitMetrics(wait, t, m[1], `summitbot_degraded{reason="embedder"} 1`)
+	waitMetrics(wait, t, healthAddr, `summitbot_degraded{reason="embedder"} 1`)
 	if n := strings.Count(stderr.String(), "embedding server unreachable"); n != 1 {
 		t.Errorf("%d warnings about the embedding server, want 1:\n%s", n, stderr.String())
 	}
@@ -138,7 +123,7 @@ func TestServeDegraded(t *testing.T) {
 	t.Cleanup(func() { up.Close() })
 
 	fake.SendInteraction(discordtest.SlashCommand("reload", nil, discordtest.WithPermissions(discordgo.PermissionManageGuild)))
-	waitMetrics(wait, t, m[1], `summitbot_reloads_total{result="ok"} 1`, `summitbot_degraded{reason="embedder"} 0`)
+	waitMetrics(wait, t, healthAddr, `summitbot_reloads_total{result="ok"} 1`, `summitbot_degraded{reason="embedder"} 0`)
 	waitReady("ready\n")
 	if srv.EmbeddedTexts() == 0 {
 		t.Error("the reload did not embed with the server")

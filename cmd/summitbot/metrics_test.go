@@ -28,6 +28,31 @@ var healthAddrRE = regexp.MustCompile(`health and metrics listening"? addr=(\S+)
 
 // waitLog polls buf until re matches its text, and returns the submatches.
 // A process's log is the only place some events show up.
+// serveInProcess runs `summitbot serve` in this process with env, stops it
+// when the test ends (failing the test if it exits non-zero), and returns
+// its health address, once it listens, and its log.
+func serveInProcess(wait context.Context, t *testing.T, env map[string]string) (addr string, stderr *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	stderr = new(syncBuffer)
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, stderr, func(k string) string { return env[k] })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d; log:\n%s", code, stderr.String())
+		}
+	})
+	m, err := waitLog(wait, stderr, healthAddrRE)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	return m[1], stderr
+}
+
 func waitLog(ctx context.Context, buf *syncBuffer, re *regexp.Regexp) ([]string, error) {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -132,25 +157,9 @@ func TestServeMetrics(t *testing.T) {
 
 	env := serveEnv(fake)
 	env["SUMMITBOT_DISCORD_API_URL"] = gate.URL + "/api/v10"
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("serve exited %d; log:\n%s", code, stderr.String())
-		}
-	})
 	wait, cancelWait := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancelWait()
-	m, err := waitLog(wait, &stderr, healthAddrRE)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, stderr.String())
-	}
-	addr := m[1]
+	addr, stderr := serveInProcess(wait, t, env)
 	if first, _, _ := strings.Cut(stderr.String(), "\n"); !strings.Contains(first, "summitbot starting") || !strings.Contains(first, "revision=") {
 		t.Errorf("the log's first line does not say which build runs: %q", first)
 	}
