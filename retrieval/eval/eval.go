@@ -299,7 +299,7 @@ func containsAlias(text string, aliases []string) bool {
 // observe is what one answer tells the calibration: its keyword evidence,
 // the judge's features, and whether answering would be right.
 func observe(q corpus.EvalQuestion, a *retrieval.Answer) Observation {
-	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: refusalTag(q), Refused: a.Refused}
+	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: q.Tag, Refused: a.Refused}
 	if a.Features != nil {
 		o.Features = make([]float64, len(qa.FeatureNames))
 		for i, n := range qa.FeatureNames {

@@ -3,7 +3,6 @@ package eval
 import (
 	"math/rand/v2"
 
-	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
@@ -181,12 +180,4 @@ func AblateJudge(obs []Observation) []Ablation {
 		out = append(out, Ablation{Without: qa.FeatureNames[drop], CV: cv})
 	}
 	return out
-}
-
-// refusalTag is the tag an unanswerable question is scored under.
-func refusalTag(q corpus.EvalQuestion) string {
-	if q.Tag == "" {
-		return corpus.TagGeneral
-	}
-	return q.Tag
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval"
-	"github.com/summitbot/summitbot/retrieval/qa"
 	"github.com/summitbot/summitbot/retrieval/search"
 )
 
@@ -121,5 +120,3 @@ func TestChatRepliesCiteNothing(t *testing.T) {
 		}
 	}
 }
-
-var _ = qa.FeatureNames
