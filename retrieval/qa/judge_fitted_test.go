@@ -1,6 +1,7 @@
 package qa_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -118,5 +119,36 @@ func TestChatRepliesCiteNothing(t *testing.T) {
 		if !strings.Contains(a.Answer, "Vostochny") {
 			t.Errorf("%q: the reply does not say what the bot covers: %q", q.Question, a.Answer)
 		}
+	}
+}
+
+// countingRewriter counts the follow-ups it is asked to rewrite and
+// rewrites none.
+type countingRewriter struct{ n int }
+
+func (c *countingRewriter) Rewrite(_ context.Context, q retrieval.Question) retrieval.Question {
+	c.n++
+	return q
+}
+
+// TestSmallTalkFollowUpIsNotRewritten: "thanks!" in a thread is small talk,
+// answered without asking the model to rewrite it; a real follow-up is
+// rewritten.
+func TestSmallTalkFollowUpIsNotRewritten(t *testing.T) {
+	p := answerer(t)
+	rw := &countingRewriter{}
+	p.Rewrite = rw
+	a, err := p.Answer(t.Context(), retrieval.Question{Text: "thanks!", Context: "Where did Putin and Kim meet?"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Writer != retrieval.Chat || rw.n != 0 {
+		t.Errorf("writer %s after %d rewrites; want chat and none", a.Writer, rw.n)
+	}
+	if _, err := p.Answer(t.Context(), retrieval.Question{Text: "and how long did it last?", Context: "Did they shake hands?"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rw.n != 1 {
+		t.Errorf("%d rewrites of a real follow-up, want 1", rw.n)
 	}
 }

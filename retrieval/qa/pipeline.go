@@ -111,7 +111,11 @@ func (p *Pipeline) options() Options {
 func (p *Pipeline) Answer(ctx context.Context, q retrieval.Question, draft func(string)) (*retrieval.Answer, error) {
 	start := time.Now()
 	if p.Rewrite != nil && q.Context != "" {
-		q = p.Rewrite.Rewrite(ctx, q)
+		// Small talk in a thread ("thanks!") is answered as such: no model
+		// call to rewrite it into a question.
+		if in, _ := ReadIntent(q.Text); in == IntentQuestion {
+			q = p.Rewrite.Rewrite(ctx, q)
+		}
 	}
 	a, err := Analyse(p.Index, q)
 	if err != nil {
