@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sync"
 )
 
@@ -40,6 +41,7 @@ const (
 	relAntonym    = 2
 	relHypernym   = 3
 	relDerivation = 4
+	relProper     = 5
 	idMask        = 1<<29 - 1
 )
 
@@ -169,6 +171,31 @@ func (r *Relations) RelatedIDs(ia, ib int) Relation {
 		}
 	}
 	return best
+}
+
+// ProperName reports whether WordNet knows word (lower-case, as Tokens
+// gives it) only as a name: it writes it capitalised in every sense it has
+// ("australia", "tolstoy", "wednesday"; not "china", which is also
+// porcelain, nor "moon"). A name the articles never mention asks about
+// something else.
+func (r *Relations) ProperName(word string) bool {
+	id, ok := r.t.ID(word)
+	if !ok {
+		return false
+	}
+	var buf [8]int
+	bases := r.baseForms(id, buf[:0])
+	if slices.Contains(bases, id) {
+		// A word that is a lemma itself is read as such: "guest" is no
+		// inflection of the name "Gue".
+		return r.has(id, relProper, id)
+	}
+	for _, b := range bases {
+		if r.has(b, relProper, b) {
+			return true // "australians"
+		}
+	}
+	return false
 }
 
 // Related is DefaultRelations().Related(a, b).

@@ -115,3 +115,19 @@ func BenchmarkRelated(b *testing.B) {
 		r.Related("limousines", "car")
 	}
 }
+
+func TestProperName(t *testing.T) {
+	r := DefaultRelations()
+	for w, want := range map[string]bool{
+		"australia": true, "australians": true, "tolstoy": true, "wednesday": true, "canada": true,
+		"china": false, // also porcelain
+		"moon":  false, // also a month
+		"guest": false, // a lemma itself, not an inflection of the name "Gue"
+		"car":   false,
+		"zzzq":  false, // not in the table
+	} {
+		if got := r.ProperName(w); got != want {
+			t.Errorf("ProperName(%q) = %v, want %v", w, got, want)
+		}
+	}
+}

@@ -26,6 +26,10 @@ type Analysis struct {
 	Query    string
 	Expanded string // Query with every alias group's canonical form added
 	Focus    Focus  // what a sentence must mention to answer Searched
+	// Plain is Searched with its mentions of alias groups taken out
+	// ("america" of the group of "United States"): the words the articles
+	// must hold as they are.
+	Plain string
 	// Speaker is whom a "what did X say / think / warn" question asks
 	// about, lower-cased ("kim", "peskov"); "" for other questions. The
 	// answer must be X's words, not those of someone quoted beside X.
@@ -46,6 +50,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	}
 	a.Expanded = ix.Expand(a.Query)
 	a.Focus = focus(ix, a.Searched)
+	_, a.Plain = ix.Aliases().Mentions(a.Searched)
 	a.Speaker = AskedSpeaker(a.Searched)
 	return a, nil
 }

@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -59,6 +60,7 @@ func namesOf(texts []string) map[string]bool {
 // scoring found for it.
 type Facts struct {
 	Question string   // as analysed: cleaned and corrected
+	Plain    string   // Question without its alias mentions (Analysis.Plain); Question when empty
 	Lead     string   // the best-scoring sentence
 	Top      []string // the best few sentences, Lead first
 	Passages []string // the passages of the best few sentences
@@ -111,7 +113,7 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.weakest(words, top),
 		m.absentNear(words, near),
 		m.focusExact(words, top),
-		float64(min(len(m.MissingTerms(f.Question)), 3)),
+		float64(min(len(m.MissingTerms(cmp.Or(f.Plain, f.Question))), 3)),
 	}
 }
 
@@ -369,7 +371,9 @@ func (m *Meaning) compoundOfTheirs(w string) bool {
 // is one of their names. "hanoi" sits nearest "pyongyang", "kursk" nearest
 // a Russian or Ukrainian place: another city, another summit, another
 // event. A rare word that is no name ("gonna", "stockpiled") sits nearest
-// an ordinary word and is not a missing term.
+// an ordinary word and is not a missing term. A word WordNet knows only as
+// a name ("australia", "tolstoy", "wednesday") is missing whenever they
+// lack it, however common it is.
 func (m *Meaning) MissingTerms(question string) []string {
 	var out []string
 	for _, w := range m.table.Tokens(question) {
@@ -383,6 +387,10 @@ func (m *Meaning) MissingTerms(question string) []string {
 			}
 		}
 		if near == w || m.compoundOfTheirs(w) {
+			continue
+		}
+		if m.rel.ProperName(w) && c < 0.8 && !sameStem(w, near) {
+			out = append(out, w) // a name they never mention: "australia", "tolstoy", "tuesday"
 			continue
 		}
 		if !isFigure(w) {

@@ -70,7 +70,7 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	top := slices.Clone(best)
 	slices.SortStableFunc(top, byScore)
 	top = top[:min(len(top), topSentences)]
-	facts := Facts{Question: a.Searched, Evidence: keywordEvidence(best)}
+	facts := Facts{Question: a.Searched, Plain: a.Plain, Evidence: keywordEvidence(best)}
 	for _, c := range top {
 		facts.Top = append(facts.Top, c.Text)
 		facts.Passages = append(facts.Passages, c.Chunk.Text)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // The WordNet step (flag -wordnet DIR) writes data/wordnet.bin: for each word
@@ -32,7 +33,9 @@ import (
 //	  none stored means the word is its own only base form (or not in WordNet)
 //	relations of base form i: entries [rel[i], rel[i+1]) of the relations,
 //	  each kind<<29 | target id, sorted ascending; kind 1 synonym, 2 antonym,
-//	  3 hypernym (the target is a direct hypernym), 4 derivation
+//	  3 hypernym (the target is a direct hypernym), 4 derivation, 5 proper
+//	  name (the target is the base form itself: WordNet writes this lemma
+//	  capitalised in every sense it has, "Australia", "Tolstoy", "Wednesday")
 
 const (
 	wnMagic   = "SBWNREL1"
@@ -42,6 +45,7 @@ const (
 	relAntonym    = 2
 	relHypernym   = 3
 	relDerivation = 4
+	relProper     = 5
 )
 
 type wnSynset struct {
@@ -60,12 +64,15 @@ type wordnet struct {
 	lemma map[string][]string        // lemma → synset keys, in file order
 	pos   map[string]map[string]bool // pos → lemmas
 	exc   map[string][]string        // inflected form → base forms
+	// lower counts, for each lemma, the senses in which WordNet writes it
+	// in lower case; a lemma with none is a proper name.
+	lower map[string]int
 }
 
 var wnPOS = []struct{ file, letter string }{{"noun", "n"}, {"verb", "v"}, {"adj", "a"}, {"adv", "r"}}
 
 func readWordNet(dir string) (*wordnet, error) {
-	wn := &wordnet{syn: map[string]*wnSynset{}, lemma: map[string][]string{}, pos: map[string]map[string]bool{}, exc: map[string][]string{}}
+	wn := &wordnet{syn: map[string]*wnSynset{}, lemma: map[string][]string{}, pos: map[string]map[string]bool{}, exc: map[string][]string{}, lower: map[string]int{}}
 	for _, p := range wnPOS {
 		wn.pos[p.letter] = map[string]bool{}
 		f, err := os.Open(filepath.Join(dir, "data."+p.file))
@@ -92,6 +99,9 @@ func readWordNet(dir string) (*wordnet, error) {
 			i := 4
 			for range n {
 				w := strings.ToLower(fs[i])
+				if w == fs[i] || !unicode.IsUpper([]rune(fs[i])[0]) {
+					wn.lower[w]++
+				}
 				if j := strings.IndexByte(w, '('); j >= 0 { // adjective marker
 					w = w[:j]
 				}
@@ -172,6 +182,9 @@ func (wn *wordnet) relations(lemma string, ids map[string]int) []uint32 {
 		if id, ok := ids[w]; ok && w != lemma {
 			out = append(out, uint32(kind)<<29|uint32(id))
 		}
+	}
+	if id, ok := ids[lemma]; ok && wn.lower[lemma] == 0 {
+		out = append(out, uint32(relProper)<<29|uint32(id))
 	}
 	for _, key := range wn.lemma[lemma] {
 		s := wn.syn[key]
