@@ -330,3 +330,28 @@ func TestAnswerErrorNamesQuestionOnce(t *testing.T) {
 		t.Errorf("error %q names the question %d times, want once", err, n)
 	}
 }
+
+// TestAnswerNamesWhoSpoke checks that an answer quoting "…," he said
+// quotes with it the sentence before, which says who "he" is, and cites it.
+func TestAnswerNamesWhoSpoke(t *testing.T) {
+	ix := testIndex(t)
+	a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: "why would china be mad abt this"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || len(a.Sentences) == 0 {
+		t.Fatalf("refused or empty: %q", a.Answer)
+	}
+	lead := a.Sentences[0].Text
+	if !strings.Contains(lead, "Tikhonov") || !strings.Contains(lead, "he said") {
+		t.Errorf("lead %q does not say who said it", lead)
+	}
+	checkCitations(t, ix, a)
+	seen := map[string]bool{}
+	for _, s := range a.Sentences {
+		if seen[s.Text] {
+			t.Errorf("sentence %q quoted twice", s.Text)
+		}
+		seen[s.Text] = true
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/summitbot/summitbot/retrieval"
 	"github.com/summitbot/summitbot/retrieval/search"
@@ -49,8 +51,19 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 	byChunk := make(map[string]int) // chunk id → citation number
 	articles := make(map[string]bool)
 	var b strings.Builder
+	quoted := make(map[*search.Sentence]bool)
 	for _, c := range chosen {
-		s := retrieval.Sentence{Text: c.Text}
+		if quoted[c.Sentence] {
+			continue // quoted already, before the sentence after it
+		}
+		text := c.Text
+		prev := withSpeaker(ix, c.Sentence, quoted)
+		if prev != nil {
+			text = prev.Text + " " + c.Text
+			quoted[prev] = true
+		}
+		quoted[c.Sentence] = true
+		s := retrieval.Sentence{Text: text}
 		sources := make(map[string]bool)
 		add := func(src *search.Sentence) {
 			n, ok := byChunk[src.Chunk.ID]
@@ -62,6 +75,9 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 					N: n, Source: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date,
 					Chunk: ch.ID, Text: ch.Text, Start: ch.Start, End: ch.End, Quote: src.Text,
 				})
+				if src == prev && strings.Contains(ch.Text, text) {
+					ans.Citations[n-1].Quote = text // both sentences, in one passage
+				}
 			}
 			if !slices.Contains(s.Citations, n) {
 				s.Citations = append(s.Citations, n)
@@ -69,19 +85,59 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 			sources[src.Article.ID] = true
 			articles[src.Article.ID] = true
 		}
+		if prev != nil {
+			add(prev)
+		}
 		add(c.Sentence)
 		for _, d := range c.Dups {
 			add(ix.Sentence(d))
 		}
 		s.Sources = len(sources)
 		ans.Sentences = append(ans.Sentences, s)
-		writeCited(&b, c.Text, s.Citations)
+		writeCited(&b, text, s.Citations)
 		if s.Sources > 1 {
 			fmt.Fprintf(&b, " (%d of the %d articles report this)", s.Sources, len(ix.Corpus().Articles))
 		}
 	}
 	ans.Sources = len(articles)
 	ans.Answer = b.String()
+}
+
+// withSpeaker returns the sentence before s when s gives its words to a
+// pronoun ("He said North Korea's relations with Russia were 'the first
+// priority'") and that sentence, in the same article, names who spoke: an
+// answer quotes both, so that the reader is told who "he" is. It returns
+// nil otherwise, and when the answer has quoted that sentence already.
+func withSpeaker(ix *search.Index, s *search.Sentence, quoted map[*search.Sentence]bool) *search.Sentence {
+	if !pronounSpeaker(s.Text) {
+		return nil
+	}
+	i, ok := ix.SentenceAt(s.Article.ID, s.Span.Start)
+	if !ok || i == 0 {
+		return nil
+	}
+	prev := ix.Sentence(i - 1)
+	if prev.Article != s.Article || !namesSomeone(prev.Text) || quoted[prev] {
+		return nil
+	}
+	return prev
+}
+
+// pronounSpeaker reports whether a sentence gives its words only to "he"
+// or "she".
+func pronounSpeaker(text string) bool {
+	who := Speakers(text)
+	return len(who) > 0 && !slices.ContainsFunc(who, func(w string) bool { return w != "he" && w != "she" })
+}
+
+// namesSomeone reports whether a sentence names anyone a pronoun after it
+// can stand for: a capitalised word past its first.
+func namesSomeone(text string) bool {
+	words := strings.Fields(text)
+	return len(words) > 1 && slices.ContainsFunc(words[1:], func(w string) bool {
+		r, _ := utf8.DecodeRuneInString(strings.TrimLeft(w, `"“‘'(`))
+		return unicode.IsUpper(r)
+	})
 }
 
 // writeCited appends a sentence and its citation markers to an answer's
