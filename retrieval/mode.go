@@ -45,5 +45,8 @@ const (
 	KindClock    Kind = "clock"    // what time of day
 	KindSpeed    Kind = "speed"    // how fast
 	KindWeight   Kind = "weight"   // how heavy
+	KindMoney    Kind = "money"    // how much did it cost
+	KindAge      Kind = "age"      // how old
+	KindHeight   Kind = "height"   // how tall
 	KindOther    Kind = "other"
 )

@@ -12,7 +12,8 @@ import (
 
 // TestJudgeRefusesMissingTermAnswersTwin asks twin questions that differ
 // in one specific term: the articles never mention the Hanoi summit, and
-// do describe the handshake at Vostochny.
+// do describe the handshake at Vostochny; and questions of a kind whose
+// figure the articles give or lack.
 func TestJudgeRefusesMissingTermAnswersTwin(t *testing.T) {
 	ans := answerer(t)
 	for _, tt := range []struct {
@@ -23,6 +24,11 @@ func TestJudgeRefusesMissingTermAnswersTwin(t *testing.T) {
 		{"How long did the handshake at the Vostochny summit last?", false},
 		{"what did putin and kim agree at their 2024 meeting", true},
 		{"what did putin and kim agree at their meeting", false},
+		// An answer of a measurable kind needs a figure of that kind:
+		// a height is stated, a price and an age are not.
+		{"how tall is the angara rocket", false},
+		{"how much did vostochny cost to build", true},
+		{"how old is putin", true},
 	} {
 		a, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.q}, nil)
 		if err != nil {

@@ -139,6 +139,9 @@ var kindBonus = map[retrieval.Kind]float64{
 	retrieval.KindClock:    0.5,
 	retrieval.KindSpeed:    0.5,
 	retrieval.KindWeight:   0.5,
+	retrieval.KindMoney:    0.5,
+	retrieval.KindAge:      0.5,
+	retrieval.KindHeight:   0.5,
 }
 
 // kindEvidence recognises, in a sentence, the kind of fact a question asks
@@ -154,6 +157,9 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 	retrieval.KindClock:    regexp.MustCompile(`(?i)\b\d{1,2}([:.]\d\d)?\s*(a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d\d\b|\bo'clock\b|\b(noon|midnight|morning|afternoon|evening)\b`),
 	retrieval.KindSpeed:    regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(km/h|mph|kph|knots|mach|kilomet(er|re)s\s+(an|per)\s+hour|miles\s+(an|per)\s+hour)\b`),
 	retrieval.KindWeight:   regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(tonnes?|tons?|kg|kilograms?|pounds|lbs?)\b`),
+	retrieval.KindMoney:    regexp.MustCompile(`(?i)[$€£¥₽]\s?\d|\b\d[\d,.]*\s*(bn|m|billion|million|trillion|thousand)?\s*(dollars?|euros?|roubles?|rubles?|yuan|won|pounds|usd)\b`),
+	retrieval.KindAge:      regexp.MustCompile(`(?i)\b\d+-year-old\b|\b\d+\s+years?\s+old\b|\baged\s+\d+|\bborn\s+(in|on)\b`),
+	retrieval.KindHeight:   regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(m|metres?|meters?|feet|ft|foot)\b(\s+(tall|high))?|\b\d[\d,.]*-(metre|meter|foot)\b`),
 	retrieval.KindReason:   regexp.MustCompile(`(?i)\b(because|so\s+that|in\s+order|to\s+reduce|to\s+seek|why|chosen|reason|as\s+\w+\s+plans)\b`),
 }
 
@@ -164,6 +170,7 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 var measurable = map[retrieval.Kind]bool{
 	retrieval.KindDuration: true, retrieval.KindDistance: true, retrieval.KindCount: true, retrieval.KindTime: true,
 	retrieval.KindClock: true, retrieval.KindSpeed: true, retrieval.KindWeight: true, retrieval.KindPerson: true,
+	retrieval.KindMoney: true, retrieval.KindAge: true, retrieval.KindHeight: true,
 }
 
 // nameRE finds capitalised names of two or more words ("Dmitry Peskov",
