@@ -45,9 +45,9 @@ type buildOptions struct {
 	metrics  *engineMetrics  // counts the model's and the embedder's requests; nil: none
 	watch    *corpusWatcher  // sees every corpus load; nil: none
 	progress func(what string, done, total int)
-	// offlineFallback lets a command that answers (ask, serve) start on the
-	// offline embedder when the configured embedding server cannot be
-	// reached; see degradedIndex. Commands that measure or fill the
+	// offlineFallback lets a command that answers or lists (ask, serve,
+	// sources) start on the offline embedder when the configured embedding
+	// server cannot be reached; see degradedIndex. Commands that measure or fill the
 	// vector cache (eval, index) leave it off and fail instead.
 	offlineFallback bool
 }

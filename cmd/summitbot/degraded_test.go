@@ -39,7 +39,8 @@ func unreachableEmbedding(t *testing.T, addr string) map[string]string {
 }
 
 // TestAskDegraded: ask with the embedding server down and an empty cache
-// answers with the offline embedder and says so once on standard error.
+// answers with the offline embedder and says so once on standard error;
+// sources lists the articles all the same.
 func TestAskDegraded(t *testing.T) {
 	env := unreachableEmbedding(t, closedPort(t))
 	code, out, errOut := summitbot(t, env, "", "ask", "How long did the talks last?")
@@ -48,6 +49,10 @@ func TestAskDegraded(t *testing.T) {
 	}
 	if n := strings.Count(errOut, "embedding server unreachable"); n != 1 {
 		t.Errorf("%d warnings about the embedding server, want 1:\n%s", n, errOut)
+	}
+	// sources lists the articles, which needs no vectors.
+	if code, out, errOut := summitbot(t, env, "", "sources"); code != 0 || !strings.Contains(out, "reuters-vostochny") {
+		t.Errorf("sources with the server down: exit %d:\n%s\n%s", code, out, errOut)
 	}
 	// index exists to fill the cache with the model's vectors: it fails.
 	if code, _, errOut := summitbot(t, env, "", "index"); code != 1 || !strings.Contains(errOut, "could not be reached") {

@@ -28,7 +28,7 @@ func runSources(ctx context.Context, e *env, args []string) error {
 	if len(pos) > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, pos[0])
 	}
-	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{})
+	g, err := buildFrom(ctx, e, *cfgPath, buildOptions{offlineFallback: true})
 	if err != nil {
 		return err
 	}
