@@ -1,7 +1,9 @@
 package meaning
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -55,6 +57,11 @@ func NewVocabulary(t *Table, texts []string) *Vocabulary {
 		}
 	}
 	return v
+}
+
+// Words returns the distinct words, sorted.
+func (v *Vocabulary) Words() []string {
+	return slices.Sorted(maps.Keys(v.words))
 }
 
 // Len returns the number of distinct words.

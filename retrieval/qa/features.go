@@ -64,6 +64,7 @@ type Facts struct {
 	Lead     string   // the best-scoring sentence
 	Top      []string // the best few sentences, Lead first
 	Passages []string // the passages of the best few sentences
+	Read     []string // every sentence of the retrieved passages
 	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
 	KindFits bool     // the lead sentence holds the kind of fact asked for (a date for "when")
 }
@@ -82,6 +83,7 @@ var FeatureNames = []string{
 	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
 	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
 	"missing",         // specific terms of the question the articles hold in no form (see MissingTerms)
+	"premise",         // 0 when the question takes for granted an event whose verb the retrieved passages never use (see PremiseVerb)
 }
 
 // Features returns the judge's feature values for f, in the order of
@@ -114,6 +116,7 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.absentNear(words, near),
 		m.focusExact(words, top),
 		float64(min(len(m.MissingTerms(cmp.Or(f.Plain, f.Question))), 3)),
+		m.premiseHeld(f.Question, f.Read),
 	}
 }
 

@@ -75,6 +75,9 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 		facts.Top = append(facts.Top, c.Text)
 		facts.Passages = append(facts.Passages, c.Chunk.Text)
 	}
+	for _, c := range best {
+		facts.Read = append(facts.Read, c.Text)
+	}
 	facts.KindFits = top[0].Fits
 	facts.Lead = facts.Top[0]
 	x := f.Meaning.Features(facts)

@@ -29,6 +29,9 @@ func TestJudgeRefusesMissingTermAnswersTwin(t *testing.T) {
 		{"how tall is the angara rocket", false},
 		{"how much did vostochny cost to build", true},
 		{"how old is putin", true},
+		// A question that takes for granted what no article says.
+		{"why did putin cry when kim arrived", true},
+		{"why did putin and kim meet at a cosmodrome", false},
 	} {
 		a, err := ans.Answer(t.Context(), retrieval.Question{Text: tt.q}, nil)
 		if err != nil {

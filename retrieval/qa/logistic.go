@@ -36,13 +36,17 @@ func (m *Logistic) Prob(x []float64) float64 {
 // a measurable fact (a date, a count, a weight), none holds a fact of that
 // form — the rule the threshold judge has always kept. So is a question
 // that names a specific term the articles hold in no form (qa.MissingTerms:
-// "the Hanoi summit", "2024").
+// "the Hanoi summit", "2024"), and one that takes for granted an event
+// whose verb the passages never use ("why did putin cry", PremiseVerb).
 func (m *Logistic) Answers(x []float64) bool {
 	if i := slices.Index(m.Features, "evidence"); i >= 0 && x[i] <= 0 {
 		return false
 	}
 	if i := slices.Index(m.Features, "missing"); i >= 0 && x[i] >= 1 {
 		return false // it names something the articles never mention
+	}
+	if i := slices.Index(m.Features, "premise"); i >= 0 && x[i] <= 0 {
+		return false // it takes for granted what the articles never say
 	}
 	return m.Prob(x) >= m.Cut
 }
