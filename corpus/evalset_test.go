@@ -304,9 +304,10 @@ func readArticles(t *testing.T) map[string]string {
 
 var lowercaseQuestion = regexp.MustCompile(`^[a-z0-9' ]+$`)
 
-// evalFile is one question set checked against the articles. Every set
-// follows the rules in eval.yaml's header; sets differ only in how many
-// questions of each kind they must have.
+// evalFile is one question set checked against the articles: eval.yaml,
+// which the judge and thresholds are fitted on, or holdout.yaml, written
+// blind and never fitted on. Both follow the rules in eval.yaml's header;
+// they differ only in how many questions of each kind they must have.
 type evalFile struct {
 	name   string
 	prefix string // every id starts with it ("" for none)
@@ -330,6 +331,16 @@ var evalFiles = []evalFile{
 			general: 30, otherEvent: 20, nearMiss: 25, manipulation: 10,
 			chat: 10, speakers: 12,
 			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 8,
+		},
+	},
+	{
+		name:   "holdout.yaml",
+		prefix: "ho-",
+		min: evalMinimums{
+			answerable: 50, unanswerable: 50,
+			general: 15, otherEvent: 12, nearMiss: 15, manipulation: 8,
+			chat: 8, speakers: 8,
+			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 5,
 		},
 	},
 }
@@ -477,6 +488,28 @@ func checkEvalSet(t *testing.T, f evalFile, set *corpus.EvalSet, texts map[strin
 	}
 	t.Logf("%d answerable (%d with a speaker), %d unanswerable; by tag %v; tags %v; gold %v",
 		answerable, speakers, unanswerable, kindCount, tagCount, goldCount)
+}
+
+// The held-out set measures the bot on questions nobody tuned for, so none
+// of them may be an eval.yaml question (ignoring case and punctuation) or
+// share an eval.yaml id.
+func TestHoldoutDisjointFromEvalSet(t *testing.T) {
+	eval := loadEvalFile(t, "eval.yaml")
+	holdout := loadEvalFile(t, "holdout.yaml")
+	ids := map[string]bool{}
+	questions := map[string]string{}
+	for _, q := range eval.Questions {
+		ids[q.ID] = true
+		questions[normalizeQuestion(q.Question)] = q.ID
+	}
+	for _, q := range holdout.Questions {
+		if ids[q.ID] {
+			t.Errorf("%s: id also in eval.yaml", q.ID)
+		}
+		if other, ok := questions[normalizeQuestion(q.Question)]; ok {
+			t.Errorf("%s: same question as eval.yaml's %s: %q", q.ID, other, q.Question)
+		}
+	}
 }
 
 // normalizeQuestion folds a question and drops its punctuation, so that two
