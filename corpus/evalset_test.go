@@ -304,13 +304,89 @@ func readArticles(t *testing.T) map[string]string {
 
 var lowercaseQuestion = regexp.MustCompile(`^[a-z0-9' ]+$`)
 
-func TestDefaultEvalSetMatchesArticles(t *testing.T) {
-	set, err := corpus.DefaultEvalSet()
+// evalFile is one question set checked against the articles: eval.yaml,
+// which the judge and thresholds are fitted on, or holdout.yaml, written
+// blind and never fitted on. Both follow the rules in eval.yaml's header;
+// they differ only in how many questions of each kind they must have.
+type evalFile struct {
+	name   string
+	prefix string // every id starts with it ("" for none)
+	min    evalMinimums
+}
+
+// evalMinimums are the least counts a set must have, so that each figure
+// `summitbot eval` reports stands on enough questions.
+type evalMinimums struct {
+	answerable, unanswerable                     int
+	general, otherEvent, nearMiss, manipulation  int
+	chat, speakers                               int
+	several, paraphrase, number, styled, perGold int
+}
+
+var evalFiles = []evalFile{
+	{
+		name: "eval.yaml",
+		min: evalMinimums{
+			answerable: 150, unanswerable: 90,
+			general: 30, otherEvent: 20, nearMiss: 25, manipulation: 10,
+			chat: 10, speakers: 12,
+			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 8,
+		},
+	},
+	{
+		name:   "holdout.yaml",
+		prefix: "ho-",
+		min: evalMinimums{
+			answerable: 50, unanswerable: 50,
+			general: 15, otherEvent: 12, nearMiss: 15, manipulation: 8,
+			chat: 8, speakers: 8,
+			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 5,
+		},
+	},
+}
+
+// loadEvalFile reads and validates a question set by file name, relative to
+// the corpus directory.
+func loadEvalFile(t *testing.T, name string) *corpus.EvalSet {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	set, err := corpus.LoadEvalSet(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return set
+}
+
+// The embedded set is eval.yaml itself, so checking the file checks what
+// `summitbot eval` runs by default.
+func TestDefaultEvalSetIsEvalFile(t *testing.T) {
+	embedded, err := corpus.DefaultEvalSet()
 	if err != nil {
 		t.Fatalf("DefaultEvalSet: %v", err)
 	}
-	texts := readArticles(t)
+	if diff := cmp.Diff(loadEvalFile(t, "eval.yaml"), embedded); diff != "" {
+		t.Errorf("DefaultEvalSet differs from eval.yaml (-file +embedded):\n%s", diff)
+	}
+}
 
+func TestEvalSetsMatchArticles(t *testing.T) {
+	texts := readArticles(t)
+	for _, f := range evalFiles {
+		t.Run(f.name, func(t *testing.T) {
+			checkEvalSet(t, f, loadEvalFile(t, f.name), texts)
+		})
+	}
+}
+
+// checkEvalSet checks one set against the rules of eval.yaml's header: ids
+// and question texts unique, tags allowed where they stand, every gold
+// article containing an answer alias, and at least f.min of each kind.
+func checkEvalSet(t *testing.T, f evalFile, set *corpus.EvalSet, texts map[string]string) {
+	t.Helper()
 	var answerable, unanswerable, speakers int
 	tagCount := map[string]int{}
 	kindCount := map[string]int{}
@@ -322,6 +398,9 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 			t.Errorf("%s: duplicate id", q.ID)
 		}
 		ids[q.ID] = true
+		if !strings.HasPrefix(q.ID, f.prefix) {
+			t.Errorf("%s: id does not start with %q", q.ID, f.prefix)
+		}
 		norm := normalizeQuestion(q.Question)
 		if other, ok := questions[norm]; ok {
 			t.Errorf("%s: same question as %s: %q", q.ID, other, q.Question)
@@ -392,23 +471,45 @@ func TestDefaultEvalSetMatchesArticles(t *testing.T) {
 			t.Errorf("%s: %d, want at least %d", what, got, want)
 		}
 	}
-	atLeast("answerable questions", answerable, 150)
-	atLeast("unanswerable questions", unanswerable, 90)
-	atLeast("general questions", kindCount[corpus.TagGeneral], 30)
-	atLeast("other-event questions", kindCount[corpus.TagOtherEvent], 20)
-	atLeast("near-miss questions", kindCount[corpus.TagNearMiss], 25)
-	atLeast("manipulation questions", kindCount[corpus.TagManipulation], 10)
-	atLeast("chat messages", kindCount[corpus.TagChat], 10)
-	atLeast("questions with a speaker", speakers, 12)
-	atLeast("several questions", tagCount["several"], 8)
-	atLeast("paraphrase questions", tagCount["paraphrase"], 8)
-	atLeast("number questions", tagCount["number"], 8)
-	atLeast("lowercase and misspelled questions", tagCount["lowercase"]+tagCount["misspelled"], 8)
+	atLeast("answerable questions", answerable, f.min.answerable)
+	atLeast("unanswerable questions", unanswerable, f.min.unanswerable)
+	atLeast("general questions", kindCount[corpus.TagGeneral], f.min.general)
+	atLeast("other-event questions", kindCount[corpus.TagOtherEvent], f.min.otherEvent)
+	atLeast("near-miss questions", kindCount[corpus.TagNearMiss], f.min.nearMiss)
+	atLeast("manipulation questions", kindCount[corpus.TagManipulation], f.min.manipulation)
+	atLeast("chat messages", kindCount[corpus.TagChat], f.min.chat)
+	atLeast("questions with a speaker", speakers, f.min.speakers)
+	atLeast("several questions", tagCount["several"], f.min.several)
+	atLeast("paraphrase questions", tagCount["paraphrase"], f.min.paraphrase)
+	atLeast("number questions", tagCount["number"], f.min.number)
+	atLeast("lowercase and misspelled questions", tagCount["lowercase"]+tagCount["misspelled"], f.min.styled)
 	for id := range texts {
-		atLeast("questions with gold article "+id, goldCount[id], 8)
+		atLeast("questions with gold article "+id, goldCount[id], f.min.perGold)
 	}
 	t.Logf("%d answerable (%d with a speaker), %d unanswerable; by tag %v; tags %v; gold %v",
 		answerable, speakers, unanswerable, kindCount, tagCount, goldCount)
+}
+
+// The held-out set measures the bot on questions nobody tuned for, so none
+// of them may be an eval.yaml question (ignoring case and punctuation) or
+// share an eval.yaml id.
+func TestHoldoutDisjointFromEvalSet(t *testing.T) {
+	eval := loadEvalFile(t, "eval.yaml")
+	holdout := loadEvalFile(t, "holdout.yaml")
+	ids := map[string]bool{}
+	questions := map[string]string{}
+	for _, q := range eval.Questions {
+		ids[q.ID] = true
+		questions[normalizeQuestion(q.Question)] = q.ID
+	}
+	for _, q := range holdout.Questions {
+		if ids[q.ID] {
+			t.Errorf("%s: id also in eval.yaml", q.ID)
+		}
+		if other, ok := questions[normalizeQuestion(q.Question)]; ok {
+			t.Errorf("%s: same question as eval.yaml's %s: %q", q.ID, other, q.Question)
+		}
+	}
 }
 
 // normalizeQuestion folds a question and drops its punctuation, so that two
@@ -435,12 +536,17 @@ const speakerWindow = 700
 // them. It is a coarse check: a wrong speaker named in the same passage
 // passes, so check the text when adding a speaker.
 func TestEvalSpeakersInGoldArticles(t *testing.T) {
-	set, err := corpus.DefaultEvalSet()
-	if err != nil {
-		t.Fatalf("DefaultEvalSet: %v", err)
-	}
 	texts := readArticles(t)
 	names := speakerNames(t)
+	for _, f := range evalFiles {
+		t.Run(f.name, func(t *testing.T) {
+			checkSpeakers(t, loadEvalFile(t, f.name), texts, names)
+		})
+	}
+}
+
+func checkSpeakers(t *testing.T, set *corpus.EvalSet, texts map[string]string, names map[string][]string) {
+	t.Helper()
 	for _, q := range set.Questions {
 		if q.Speaker == "" {
 			continue
@@ -535,15 +641,19 @@ func containsAny(text string, aliases []string) bool {
 // Every near-miss carries a comment saying why the articles do not answer it,
 // so that whoever edits the articles or the question can re-check the claim.
 func TestEvalNearMissesExplained(t *testing.T) {
-	raw, err := os.ReadFile("eval.yaml")
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range evalFiles {
+		t.Run(f.name, func(t *testing.T) {
+			raw, err := os.ReadFile(f.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkNearMissesExplained(t, loadEvalFile(t, f.name), strings.Split(string(raw), "\n"))
+		})
 	}
-	set, err := corpus.DefaultEvalSet()
-	if err != nil {
-		t.Fatalf("DefaultEvalSet: %v", err)
-	}
-	lines := strings.Split(string(raw), "\n")
+}
+
+func checkNearMissesExplained(t *testing.T, set *corpus.EvalSet, lines []string) {
+	t.Helper()
 	for _, q := range set.Questions {
 		if q.Tag != corpus.TagNearMiss {
 			continue
