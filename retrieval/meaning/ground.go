@@ -17,6 +17,7 @@ type Vocabulary struct {
 	A     float64
 	t     *Table
 	words map[string]bool
+	list  []string  // the words, sorted
 	ids   []int     // the words that have vectors
 	vecs  []int8    // their quantized vectors, dims each, contiguous
 	norms []float64 // their quantized vectors' L2 norms
@@ -56,13 +57,13 @@ func NewVocabulary(t *Table, texts []string) *Vocabulary {
 			}
 		}
 	}
+	v.list = slices.Sorted(maps.Keys(v.words))
 	return v
 }
 
-// Words returns the distinct words, sorted.
-func (v *Vocabulary) Words() []string {
-	return slices.Sorted(maps.Keys(v.words))
-}
+// Words returns the distinct words, sorted. The slice is shared: do not
+// modify it.
+func (v *Vocabulary) Words() []string { return v.list }
 
 // Len returns the number of distinct words.
 func (v *Vocabulary) Len() int { return len(v.words) }

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"errors"
-	"slices"
 	"sync"
 )
 
@@ -174,10 +173,11 @@ func (r *Relations) RelatedIDs(ia, ib int) Relation {
 }
 
 // ProperName reports whether WordNet knows word (lower-case, as Tokens
-// gives it) only as a name: it writes it capitalised in every sense it has
-// ("australia", "tolstoy", "wednesday"; not "china", which is also
-// porcelain, nor "moon"). A name the articles never mention asks about
-// something else.
+// gives it) only as a name: it writes it capitalised in every sense it
+// has, and so it writes every base form word may be an inflection of
+// ("australia", "australians", "tolstoy", "wednesday"; not "china", which
+// is also porcelain, nor "moon", nor "sat", which is also the past of
+// "sit"). A name the articles never mention asks about something else.
 func (r *Relations) ProperName(word string) bool {
 	id, ok := r.t.ID(word)
 	if !ok {
@@ -185,17 +185,12 @@ func (r *Relations) ProperName(word string) bool {
 	}
 	var buf [8]int
 	bases := r.baseForms(id, buf[:0])
-	if slices.Contains(bases, id) {
-		// A word that is a lemma itself is read as such: "guest" is no
-		// inflection of the name "Gue".
-		return r.has(id, relProper, id)
-	}
 	for _, b := range bases {
-		if r.has(b, relProper, b) {
-			return true // "australians"
+		if !r.has(b, relProper, b) {
+			return false
 		}
 	}
-	return false
+	return len(bases) > 0
 }
 
 // Related is DefaultRelations().Related(a, b).
