@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -74,7 +75,7 @@ var kindCues = []struct {
 	{retrieval.KindDistance, regexp.MustCompile(`(?i)\bhow\s+far\b|\bdistance\b|\bhow\s+many\s+(km|kilomet(er|re)s|miles)\b`)},
 	{retrieval.KindCount, regexp.MustCompile(`(?i)\bhow\s+many\b|\bhow\s+much\b|\bnumber\s+of\b|\bhow\s+often\b`)},
 	{retrieval.KindTime, regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(year|day|date|month|time)\b|\bwhich\s+(year|day|date|month)\b|\bin\s+what\s+year\b`)},
-	{retrieval.KindPerson, regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhich\s+(official|minister|person|people|officials|leader|expert|analyst|spokes\w*|researcher|professor)\b|\bname\s+of\b`)},
+	{retrieval.KindPerson, regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhich\s+(\w+\s+){0,2}(officials?|ministers?|person|people|leaders?|experts?|analysts?|spokes\w*|researchers?|professors?|guys?|man|men|woman|women|dude|lady|general|marshal|diplomat|envoy|aide)\b|\bname\s+of\b`)},
 	{retrieval.KindPlace, regexp.MustCompile(`(?i)\bwhere\b|\bwhich\s+(city|country|place|region|border)\b|\bwhat\s+(city|country|place|region)\b`)},
 	{retrieval.KindReason, regexp.MustCompile(`(?i)\bwhy\b|\bwhat\s+for\b|\breason\b`)},
 }
@@ -90,6 +91,7 @@ var kindCues = []struct {
 // same sentence, belongs to a subordinate clause, and the question asks for
 // no particular kind ("Was he there? Who?" still asks for a person).
 func Classify(question string) retrieval.Kind {
+	question = plainQuestionWords(question)
 	kind, at := retrieval.KindOther, len(question)+1
 	for _, c := range kindCues {
 		if m := c.re.FindStringIndex(question); m != nil && m[0] < at {
@@ -100,6 +102,23 @@ func Classify(question string) retrieval.Kind {
 		return retrieval.KindOther
 	}
 	return kind
+}
+
+// chatSpeak are the spellings of question words and units that chat
+// uses, with the words Classify's cues know them by.
+var chatSpeak = map[string]string{
+	"wut": "what", "wat": "what", "wht": "what", "whut": "what",
+	"whos": "who is", "hoo": "who", "wen": "when", "hw": "how",
+	"y": "why", "r": "are", "u": "you", "secs": "seconds", "sec": "second", "mins": "minutes",
+	"min": "minute", "hrs": "hours", "hr": "hour", "yrs": "years", "yr": "year", "km's": "km",
+}
+
+var chatSpeakRE = regexp.MustCompile(`(?i)\b(?:` + strings.Join(slices.Sorted(maps.Keys(chatSpeak)), "|") + `)\b`)
+
+// plainQuestionWords spells chat's question words and units out ("wut
+// day", "how many secs") for Classify.
+func plainQuestionWords(q string) string {
+	return chatSpeakRE.ReplaceAllStringFunc(q, func(w string) string { return chatSpeak[strings.ToLower(w)] })
 }
 
 // yesNoRE matches a question that opens with an auxiliary verb: a yes/no
