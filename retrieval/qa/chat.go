@@ -164,14 +164,18 @@ var chatPhrases = []chatPhrase{
 	phrase(ChatHelp, `help(?: me)?`, `commands`, `how to use`, `usage`, `instructions`),
 	phrase(ChatThanks, `thank(?:s|ss|x|u| you| u| ya)?(?: (?:so|very) much| a lot| a ton)?`, `thx`, `tysm`, `ty`, `tyvm`,
 		`cheers`, `(?:much )?appreciated`, `appreciate (?:it|that|you|u)`),
-	phrase(ChatFarewell, `bye`, `goodbye`, `good bye`, `cya`, `see (?:you|u|ya)(?: later| soon)?`, `later`, `good night`, `gn`),
+	phrase(ChatFarewell, `bye`, `goodbye`, `good bye`, `cya`, `see (?:you|u|ya)(?: later| soon)?`, `later`, `good night`, `gn`,
+		`(?:gotta|got to|have to|need to|hafta) (?:go|run|bounce|head out|dip)`, `gtg`, `g2g`, `ttyl`, `peace(?: out)?`,
+		`i'?m (?:off|out)`),
 	phrase(ChatGreeting, `hi`, `hello`, `hey`, `heya`, `hiya`, `yo`, `sup`, `wassup`, `whats up`, `what's up`, `howdy`,
-		`greetings`, `hola`, `gm`, `good (?:morning|afternoon|evening|day)`, `morning`, `how (?:are|r) (?:you|u|ya)(?: doing)?`,
+		`greetings`, `hola`, `gm`, `good (?:morning|afternoon|evening|day)`, `morning`,
+		`how (?:are|r) (?:you|u|ya|we|yall|y'all|you all|u all|everyone|things)(?: doing| going)?`,
 		`how(?:'s| is) it going`),
 	phrase(ChatOther, `good bot`, `nice(?: one| bot| work| job)?`, `cool`, `great`, `awesome`, `amazing`, `perfect`,
 		`helpful`, `brilliant`, `neat`, `sweet`, `wow`, `lol`, `lmao`, `haha`, `hah`, `ok`, `okay`, `k`, `kk`,
 		`alright`, `gotcha`, `got it`, `makes sense`, `fair enough`, `love (?:you|u|it|this)`, `you rock`, `u rock`,
-		`well done`, `good job`, `interesting`, `(?:that |this |it |u |you )?(?:helped|helps|was helpful|is helpful|was useful)`),
+		`well done`, `good job`, `interesting`,
+		`(?:ur|you're|youre|you are|u r|u are|this is|this bot is|the bot is|bot is) (?:pretty |really |so |very |actually |kinda |lowkey )?(?:good|great|smart|helpful|awesome|amazing|cool|useful|the best|goated|fire)(?: at (?:this|it|that))?`, `(?:that |this |it |u |you )?(?:helped|helps|was helpful|is helpful|was useful)`),
 }
 
 // chatFiller are words that small talk carries around its phrases: "hey
@@ -185,6 +189,11 @@ var chatFiller = map[string]bool{
 	"is": true, "was": true, "that's": true, "thats": true, "its": true, "it's": true, "super": true,
 	"pretty": true, "quite": true, "now": true, "then": true, "well": true, "yeah": true, "yes": true,
 	"no": true, "nope": true, "yep": true, "sure": true, "thing": true, "one": true,
+	// chat's hedges and intensifiers: "ngl ur pretty good", "that actually
+	// helped a lot", "what can u do exactly"
+	"actually": true, "lot": true, "lots": true, "ton": true, "tons": true, "ngl": true, "tbh": true,
+	"fr": true, "lowkey": true, "honestly": true, "def": true, "definitely": true, "totally": true,
+	"kinda": true, "exactly": true, "btw": true, "anyway": true, "anyways": true,
 }
 
 // instructionPatterns are the shapes of an attempt to instruct the bot or
