@@ -44,7 +44,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	if err != nil {
 		return Analysis{}, err
 	}
-	a := Analysis{Question: text, Searched: correct(ix, text), Kind: Classify(text)}
+	a := Analysis{Question: text, Searched: correct(ix, plainQuestionWords(text)), Kind: Classify(text)}
 	a.Query = a.Searched
 	if ctxText, err := retrieval.CleanQuestion(q.Context); err == nil {
 		a.Query += " " + correct(ix, ctxText)
@@ -104,21 +104,31 @@ func Classify(question string) retrieval.Kind {
 	return kind
 }
 
-// chatSpeak are the spellings of question words and units that chat
-// uses, with the words Classify's cues know them by.
+// chatSpeak are the spellings chat uses for question words, units and
+// common words, with the words the articles and Classify's cues know them
+// by; chat's hedges ("tho", "rn", "ngl") say nothing about the question
+// and are dropped.
 var chatSpeak = map[string]string{
 	"wut": "what", "wat": "what", "wht": "what", "whut": "what",
 	"whos": "who is", "hoo": "who", "wen": "when", "hw": "how",
-	"y": "why", "r": "are", "u": "you", "secs": "seconds", "sec": "second", "mins": "minutes",
-	"min": "minute", "hrs": "hours", "hr": "hour", "yrs": "years", "yr": "year", "km's": "km",
+	"y": "why", "r": "are", "u": "you", "ur": "your", "n": "and", "w": "with",
+	"secs": "seconds", "sec": "second", "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour",
+	"yrs": "years", "yr": "year", "abt": "about", "bout": "about", "tryna": "trying to", "kinda": "kind of",
+	"sorta": "sort of", "gonna": "going to", "wanna": "want to", "gotta": "got to", "ppl": "people",
+	"bc": "because", "cuz": "because", "coz": "because", "cos": "because", "pls": "please", "plz": "please",
+	"govt": "government", "prez": "president", "info": "information",
+	"tho": "", "rn": "", "btw": "", "ngl": "", "tbh": "", "lol": "", "lmao": "", "fr": "", "nah": "",
+	"imo": "", "idk": "", "iirc": "", "lowkey": "", "bruh": "", "fam": "",
 }
 
 var chatSpeakRE = regexp.MustCompile(`(?i)\b(?:` + strings.Join(slices.Sorted(maps.Keys(chatSpeak)), "|") + `)\b`)
 
-// plainQuestionWords spells chat's question words and units out ("wut
-// day", "how many secs") for Classify.
+// plainQuestionWords spells chat's words out ("wut day", "how many secs",
+// "what is russia tryna get") and drops its hedges, for searching and
+// classifying.
 func plainQuestionWords(q string) string {
-	return chatSpeakRE.ReplaceAllStringFunc(q, func(w string) string { return chatSpeak[strings.ToLower(w)] })
+	q = chatSpeakRE.ReplaceAllStringFunc(q, func(w string) string { return chatSpeak[strings.ToLower(w)] })
+	return strings.Join(strings.Fields(q), " ")
 }
 
 // yesNoRE matches a question that opens with an auxiliary verb: a yes/no
