@@ -24,6 +24,8 @@ type Candidate struct {
 	// the question at all: the sentence holds the kind of fact asked for
 	// and, for a measurable kind, shares something with the question.
 	Counts bool
+
+	sentCov, chunkCov, hashSim, rankInv float64
 }
 
 // score reads every sentence of the retrieved passages, once each, and
@@ -43,6 +45,7 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			s := ix.Sentence(i)
 			c := Candidate{Sentence: s}
 			sentCov := focus.coverage(s.Terms)
+			c.sentCov, c.chunkCov, c.hashSim, c.rankInv = sentCov, chunkCov, search.DotProduct(r.QVec, s.Vec), 1/float64(rank+1)
 			w := scoreWeights
 			c.Score = w.sentence*sentCov + w.passage*chunkCov +
 				w.similarity*search.DotProduct(r.QVec, s.Vec) + w.rank/float64(rank+1)
