@@ -46,6 +46,7 @@ func TestRankExperiment(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := NewMeaning(SentenceTexts(ix))
+	rk := newRanking(ix, m)
 	type qrow struct {
 		x     [][]float64
 		y     []bool
@@ -67,10 +68,10 @@ func TestRankExperiment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cands := score(ix, a, r)
+		cands := score(ix, a, r, rk, nil)
 		var qr qrow
 		for _, cd := range cands {
-			qr.x = append(qr.x, m.rankFeatures(ix, a, cd))
+			qr.x = append(qr.x, cd.Features)
 			qr.y = append(qr.y, expMatch(cd.Text, q.Answers))
 			qr.base = append(qr.base, cd.Score)
 			qr.terms = append(qr.terms, cd.Terms)
@@ -121,7 +122,7 @@ func TestRankExperiment(t *testing.T) {
 	l, t3 := eval(func(i int) []float64 { return rows[i].base })
 	fmt.Printf("baseline: lead %d top3 %d of %d\n", l, t3, len(rows))
 
-	names := rankFeatureNames
+	names := RankFeatureNames
 	for _, l2 := range []float64{0.1, 1, 10} {
 		fold := make([]int, len(rows))
 		for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(len(rows)) {
@@ -246,40 +247,3 @@ func TestRankExperiment(t *testing.T) {
 	_ = math.Abs
 }
 
-var rankFeatureNames = []string{"sent_cov", "chunk_cov", "hash_sim", "rank", "kind", "speaker", "mfocus", "sif_sim", "len", "position", "dups", "novel"}
-
-func (m *Meaning) rankFeatures(ix *search.Index, a Analysis, cd Candidate) []float64 {
-	m = m.session()
-	qw := m.table.Tokens(a.Searched)
-	sw := m.table.Tokens(cd.Text)
-	v, _ := m.sif.Embed(context.Background(), []string{a.Searched, cd.Text})
-	kind := 0.0
-	if cd.Fits && a.Kind != retrieval.KindOther {
-		kind = 1
-	}
-	spk := 0.0
-	if a.Speaker != "" {
-		i, _ := ix.SentenceAt(cd.Article.ID, cd.Span.Start)
-		spk = attribution(ix, i, a.Speaker)
-	}
-	// novel: share of the sentence's content words not in the question
-	var novel, content float64
-	for _, w := range sw {
-		if m.common(w) {
-			continue
-		}
-		content++
-		if !slices.ContainsFunc(qw, func(q string) bool { return m.cover(q, w) > 0 }) {
-			novel++
-		}
-	}
-	if content > 0 {
-		novel /= content
-	}
-	pos := 0.0
-	if cd.Span.Start < 400 {
-		pos = 1
-	}
-	return []float64{cd.sentCov, cd.chunkCov, cd.hashSim, cd.rankInv, kind, spk,
-		m.focus(qw, sw), dot32(v[0], v[1]), math.Log(float64(len(sw) + 1)), pos, float64(len(cd.Dups)), novel}
-}

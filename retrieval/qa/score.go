@@ -24,14 +24,21 @@ type Candidate struct {
 	// the question at all: the sentence holds the kind of fact asked for
 	// and, for a measurable kind, shares something with the question.
 	Counts bool
-
-	sentCov, chunkCov, hashSim, rankInv float64
+	// Features are what the ranker reads of the sentence, in the order of
+	// RankFeatureNames; nil for a pipeline built without word meaning.
+	Features []float64
 }
 
 // score reads every sentence of the retrieved passages, once each, and
-// scores it as an answer to a.
-func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
+// scores it as an answer to a: by ranker when it is not nil, else by the
+// hand weights. rk, when not nil, computes every candidate's Features
+// (which ranker needs).
+func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranker) []Candidate {
 	focus := a.Focus
+	var q rankQuestion
+	if rk != nil {
+		q = rk.question(a)
+	}
 	var cands []Candidate
 	seen := make(map[int]bool) // overlapping passages share sentences
 	for rank, p := range r.Passages {
@@ -45,10 +52,10 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			s := ix.Sentence(i)
 			c := Candidate{Sentence: s}
 			sentCov := focus.coverage(s.Terms)
-			c.sentCov, c.chunkCov, c.hashSim, c.rankInv = sentCov, chunkCov, search.DotProduct(r.QVec, s.Vec), 1/float64(rank+1)
+			sim := search.DotProduct(r.QVec, s.Vec)
 			w := scoreWeights
 			c.Score = w.sentence*sentCov + w.passage*chunkCov +
-				w.similarity*search.DotProduct(r.QVec, s.Vec) + w.rank/float64(rank+1)
+				w.similarity*sim + w.rank/float64(rank+1)
 			var fits bool
 			switch a.Kind {
 			case retrieval.KindOther:
@@ -61,8 +68,17 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			if fits && a.Kind != retrieval.KindOther {
 				c.Score += w.kind * kindBonus[a.Kind]
 			}
+			var spk float64
 			if a.Speaker != "" {
-				c.Score += w.speaker * attribution(ix, i, a.Speaker)
+				spk = attribution(ix, i, a.Speaker)
+				c.Score += w.speaker * spk
+			}
+			if rk != nil {
+				c.Features = handFeatures(sentCov, chunkCov, sim, 1/float64(rank+1), fits, a.Kind, spk)
+				rk.features(q, i, s, c.Features)
+				if ranker != nil {
+					c.Score = ranker.Score(c.Features)
+				}
 			}
 			// The evidence that the articles answer the question at all is the
 			// best covering sentence, read in its passage, that holds the
