@@ -246,4 +246,3 @@ func TestRankExperiment(t *testing.T) {
 	}
 	_ = math.Abs
 }
-

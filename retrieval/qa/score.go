@@ -27,6 +27,9 @@ type Candidate struct {
 	// Features are what the ranker reads of the sentence, in the order of
 	// RankFeatureNames; nil for a pipeline built without word meaning.
 	Features []float64
+	// handScore is the score by the hand weights (Score, when there is
+	// no ranker), which the judge reads the best sentences by.
+	handScore float64
 }
 
 // score reads every sentence of the retrieved passages, once each, and
@@ -73,6 +76,7 @@ func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranke
 				spk = attribution(ix, i, a.Speaker)
 				c.Score += w.speaker * spk
 			}
+			c.handScore = c.Score
 			if rk != nil {
 				c.Features = handFeatures(sentCov, chunkCov, sim, 1/float64(rank+1), fits, a.Kind, spk)
 				rk.features(q, i, s, c.Features)
