@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/meaning"
 	"github.com/summitbot/summitbot/retrieval/search"
 )
 
@@ -169,68 +171,147 @@ func FitRanker(questions []RankQuestion, l2 float64) *Ranker {
 
 // sentenceView is what the ranker reads of a sentence of the index that
 // does not depend on the question, computed once when the pipeline is
-// built: its words as the meaning table spells them, and its SIF vector.
+// built: its words as the meaning table spells them, their table ids (-1:
+// none), whether each is too common to bridge (Meaning.common), and its
+// SIF vector.
 type sentenceView struct {
 	tokens []string
+	ids    []int
+	common []bool
 	sif    []float32
 }
 
+func newSentenceView(m *Meaning, text string) sentenceView {
+	v := sentenceView{tokens: m.table.Tokens(text)}
+	for _, w := range v.tokens {
+		v.ids = append(v.ids, m.id(w))
+		v.common = append(v.common, m.common(w))
+	}
+	e, _ := m.sif.Embed(context.Background(), []string{text})
+	v.sif = e[0]
+	return v
+}
+
 // ranking is what a pipeline reads candidate sentences with: word meaning
-// (shared with the fitted judge) and every sentence's view.
+// (shared with the fitted judge), every sentence's view, and which
+// sentences hold each kind of fact.
 type ranking struct {
 	meaning *Meaning
 	views   map[int]sentenceView // by sentence index
+	// kinds[k]() is the set of sentences that hold a fact of kind k
+	// (hasKindEvidence), found the first time a question asks for k: the
+	// same regular expressions on the same sentences for every question.
+	kinds map[retrieval.Kind]func() map[int]bool
 }
 
 // newRanking reads every sentence of ix once.
 func newRanking(ix *search.Index, m *Meaning) *ranking {
-	rk := &ranking{meaning: m, views: map[int]sentenceView{}}
+	rk := &ranking{meaning: m, views: map[int]sentenceView{}, kinds: map[retrieval.Kind]func() map[int]bool{}}
 	for _, a := range ix.Corpus().Articles {
 		for _, s := range a.Sentences {
-			i, ok := ix.SentenceAt(a.ID, s.Start)
-			if !ok {
-				continue
+			if i, ok := ix.SentenceAt(a.ID, s.Start); ok {
+				rk.views[i] = newSentenceView(m, ix.Sentence(i).Text)
 			}
-			text := ix.Sentence(i).Text
-			v, _ := m.sif.Embed(context.Background(), []string{text})
-			rk.views[i] = sentenceView{tokens: m.table.Tokens(text), sif: v[0]}
 		}
+	}
+	for k := range kindEvidence {
+		rk.kinds[k] = sync.OnceValue(func() map[int]bool {
+			has := map[int]bool{}
+			for i := range rk.views {
+				if hasKindEvidence(ix, k, ix.Sentence(i).Text) {
+					has[i] = true
+				}
+			}
+			return has
+		})
 	}
 	return rk
 }
 
-// rankQuestion is what the ranker reads of the question, once per question.
-type rankQuestion struct {
-	m      *Meaning // a session: remembers covers for this question
-	tokens []string
-	sif    []float32
+// hasKind is hasKindEvidence for sentence i of ix.
+func (rk *ranking) hasKind(ix *search.Index, k retrieval.Kind, i int) bool {
+	if f, ok := rk.kinds[k]; ok {
+		if _, seen := rk.views[i]; seen {
+			return f()[i]
+		}
+	}
+	return hasKindEvidence(ix, k, ix.Sentence(i).Text)
 }
 
-func (rk *ranking) question(a Analysis) rankQuestion {
-	m := rk.meaning.session()
-	v, _ := m.sif.Embed(context.Background(), []string{a.Searched})
-	return rankQuestion{m: m, tokens: m.table.Tokens(a.Searched), sif: v[0]}
+// rankQuestion is what the ranker reads of the question, once per
+// question, and how well each sentence word it met covers each question
+// word (Meaning.cover), remembered: the candidates share many words.
+type rankQuestion struct {
+	m      *Meaning
+	q      sentenceView
+	weight []float64 // each word's SIF weight
+	total  float64
+	covers map[string][]float64
+}
+
+func (rk *ranking) question(a Analysis) *rankQuestion {
+	m := rk.meaning
+	q := &rankQuestion{m: m, q: newSentenceView(m, a.Searched), covers: map[string][]float64{}}
+	for _, w := range q.q.tokens {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		q.weight = append(q.weight, wt)
+		q.total += wt
+	}
+	return q
+}
+
+// coverOf returns how well sentence word i of v covers each word of the
+// question: Meaning.cover, by ids.
+func (q *rankQuestion) coverOf(v sentenceView, i int) []float64 {
+	s := v.tokens[i]
+	if c, ok := q.covers[s]; ok {
+		return c
+	}
+	c := make([]float64, len(q.q.tokens))
+	for j, w := range q.q.tokens {
+		switch {
+		case w == s || sameStem(w, s):
+			c[j] = 1
+		case q.q.common[j] || v.common[i]:
+		default:
+			c[j] = q.m.coverIDs(q.q.ids[j], v.ids[i])
+		}
+	}
+	q.covers[s] = c
+	return c
 }
 
 // features returns the meaning features of sentence i (RankFeatureNames
 // from mfocus on) into x.
-func (rk *ranking) features(q rankQuestion, i int, s *search.Sentence, x []float64) {
+func (rk *ranking) features(q *rankQuestion, i int, s *search.Sentence, x []float64) {
 	v, ok := rk.views[i]
 	if !ok {
-		v.tokens = q.m.table.Tokens(s.Text)
-		e, _ := q.m.sif.Embed(context.Background(), []string{s.Text})
-		v.sif = e[0]
+		v = newSentenceView(rk.meaning, s.Text)
 	}
-	m := q.m
+	// mfocus: Meaning.focus of the question's words by the sentence's.
+	best := make([]float64, len(q.q.tokens))
 	var novel, content float64
-	for _, w := range v.tokens {
-		if m.common(w) {
-			continue
+	for k := range v.tokens {
+		c := q.coverOf(v, k)
+		covered := false
+		for j, x := range c {
+			best[j] = max(best[j], x)
+			covered = covered || x > 0
 		}
-		content++
-		if !slices.ContainsFunc(q.tokens, func(t string) bool { return m.cover(t, w) > 0 }) {
-			novel++
+		// novel: the share of its content words no question word covers.
+		if !v.common[k] {
+			content++
+			if !covered {
+				novel++
+			}
 		}
+	}
+	var focus float64
+	if q.total > 0 {
+		for j, b := range best {
+			focus += q.weight[j] * b
+		}
+		focus /= q.total
 	}
 	if content > 0 {
 		novel /= content
@@ -239,8 +320,8 @@ func (rk *ranking) features(q rankQuestion, i int, s *search.Sentence, x []float
 	if s.Span.Start < 400 {
 		pos = 1
 	}
-	x[6] = m.focus(q.tokens, v.tokens)
-	x[7] = dot32(q.sif, v.sif)
+	x[6] = focus
+	x[7] = dot32(q.q.sif, v.sif)
 	x[8] = math.Log(float64(len(v.tokens) + 1))
 	x[9] = pos
 	x[10] = float64(len(s.Dups))

@@ -38,7 +38,7 @@ type Candidate struct {
 // (which ranker needs).
 func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranker) []Candidate {
 	focus := a.Focus
-	var q rankQuestion
+	var q *rankQuestion
 	if rk != nil {
 		q = rk.question(a)
 	}
@@ -66,7 +66,11 @@ func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranke
 			case retrieval.KindPlace:
 				fits = placeAttached(ix, focus, s.Text)
 			default:
-				fits = hasKindEvidence(ix, a.Kind, s.Text)
+				if rk != nil {
+					fits = rk.hasKind(ix, a.Kind, i)
+				} else {
+					fits = hasKindEvidence(ix, a.Kind, s.Text)
+				}
 			}
 			if fits && a.Kind != retrieval.KindOther {
 				c.Score += w.kind * kindBonus[a.Kind]
