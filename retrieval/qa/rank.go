@@ -14,15 +14,18 @@ import (
 )
 
 // RankFeatureNames name what the ranker reads of a candidate sentence, in
-// the order Candidate.Features holds them. The first six are what the hand
-// weights (scoreWeights) add up; the rest are read with word meaning.
+// the order Candidate.Features holds them. The first eight are what the
+// hand weights (scoreWeights, kindBonus) add up; the rest are read with
+// word meaning.
 var RankFeatureNames = []string{
 	"sent_cov",  // the question's rarity-weighted terms the sentence holds
 	"chunk_cov", // the same for its passage
 	"hash_sim",  // cosine of the question's and the sentence's index vectors
 	"rank",      // 1/rank of the sentence's passage in retrieval
 	"kind",      // 1 when the sentence holds the kind of fact asked for
-	"speaker",   // whose words it gives, for a question about what someone said (see attribution)
+	"place",     // 1 when that kind is a place, named beside what the question asks about (placeAttached)
+	"speaker",   // for a question about what someone said: 1 when the sentence gives their words (see attribution)
+	"other",     // and 1 when it gives only someone else's
 	"mfocus",    // the question's SIF-weighted words it covers, directly or by a meaning bridge (Meaning.focus)
 	"sif_sim",   // SIF cosine of the question and the sentence
 	"len",       // log(1 + its words)
@@ -281,7 +284,7 @@ func (q *rankQuestion) coverOf(v sentenceView, i int) []float64 {
 	return c
 }
 
-// features returns the meaning features of sentence i (RankFeatureNames
+// features writes the meaning features of sentence i (RankFeatureNames
 // from mfocus on) into x.
 func (rk *ranking) features(q *rankQuestion, i int, s *search.Sentence, x []float64) {
 	v, ok := rk.views[i]
@@ -320,12 +323,12 @@ func (rk *ranking) features(q *rankQuestion, i int, s *search.Sentence, x []floa
 	if s.Span.Start < 400 {
 		pos = 1
 	}
-	x[6] = focus
-	x[7] = dot32(q.q.sif, v.sif)
-	x[8] = math.Log(float64(len(v.tokens) + 1))
-	x[9] = pos
-	x[10] = float64(len(s.Dups))
-	x[11] = novel
+	x[8] = focus
+	x[9] = dot32(q.q.sif, v.sif)
+	x[10] = math.Log(float64(len(v.tokens) + 1))
+	x[11] = pos
+	x[12] = float64(len(s.Dups))
+	x[13] = novel
 }
 
 // handFeatures are the features that the hand weights add up, in the
@@ -336,6 +339,9 @@ func handFeatures(sentCov, chunkCov, sim, rankInv float64, fits bool, kind retri
 	if fits && kind != retrieval.KindOther {
 		x[4] = 1
 	}
-	x[5] = speaker
+	if fits && kind == retrieval.KindPlace {
+		x[5] = 1
+	}
+	x[6], x[7] = max(speaker, 0), max(-speaker, 0)
 	return x
 }
