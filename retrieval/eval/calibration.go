@@ -16,7 +16,8 @@ import (
 )
 
 // Calibration holds the evidence thresholds below which a question is
-// refused, one per retrieval mode. They are not picked by hand: `summitbot
+// refused, one per retrieval mode, with each mode's fitted sentence ranker
+// and answerability judge. They are not picked by hand: `summitbot
 // eval --write-calibration FILE` measures the evidence of every question of
 // the eval set and chooses, for each mode, the threshold that answers the
 // most answerable questions and refuses the most unanswerable ones. The
@@ -30,8 +31,8 @@ type Calibration struct {
 }
 
 // ModeCalibration is the threshold of one retrieval mode and how well it
-// separated the eval set, and the fitted answerability judge of the mode
-// with its cross-validated figures.
+// separated the eval set, and the fitted sentence ranker and answerability
+// judge of the mode with their cross-validated figures.
 type ModeCalibration struct {
 	Ranker       *qa.Ranker   `json:"ranker,omitempty"`
 	RankerCV     *RankerCV    `json:"ranker_cv,omitempty"`
