@@ -46,6 +46,20 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 		if math.Abs(g.Threshold-s.Threshold) > 1e-9 || g.Answered != s.Answered || g.Refused != s.Refused {
 			t.Errorf("%s: calibrating now gives %+v, shipped %+v; %s", m, g, s, fix)
 		}
+		if (g.Ranker == nil) != (s.Ranker == nil) {
+			t.Errorf("%s: calibrating now gives ranker %v, shipped %v; %s", m, g.Ranker != nil, s.Ranker != nil, fix)
+			continue
+		}
+		if g.Ranker != nil {
+			close := math.Abs(g.Ranker.Gap-s.Ranker.Gap) < 1e-9
+			for i := range g.Ranker.Weights {
+				close = close && i < len(s.Ranker.Weights) && math.Abs(g.Ranker.Weights[i]-s.Ranker.Weights[i]) < 1e-6
+			}
+			if !close {
+				t.Errorf("%s: fitting now gives the ranker %v (gap %v), shipped %v (gap %v); %s",
+					m, g.Ranker.Weights, g.Ranker.Gap, s.Ranker.Weights, s.Ranker.Gap, fix)
+			}
+		}
 	}
 }
 
