@@ -82,17 +82,16 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	} else {
 		printReports(e.stdout, reports)
 	}
-	// The figures above judge with the shipped model, fitted on this very
-	// set; the judge's own figures are cross-validated.
-	obs, err := eval.Observe(ctx, open, set, retrieval.Hybrid)
+	// The figures above rank and judge with the shipped ranker and model,
+	// fitted on this very set; their own figures are cross-validated.
+	fit, err := eval.Fit(ctx, open, set, retrieval.Hybrid)
 	if err != nil {
 		return err
 	}
-	abl := []eval.Ablation{{}}
+	printRankerCV(e.stdout, fit.Calibration.RankerCV, *markdown)
+	abl := []eval.Ablation{{CV: fit.Calibration.CV}}
 	if *ablation {
-		abl = eval.AblateJudge(obs)
-	} else {
-		_, abl[0].CV = eval.FitJudge(obs)
+		abl = eval.AblateJudge(fit.Observations, fit.FoldObservations)
 	}
 	printJudgeCV(e.stdout, abl, *markdown)
 	if *verbose {

@@ -34,7 +34,29 @@ func printJudgeCV(w io.Writer, abl []eval.Ablation, markdown bool) {
 		}
 		rows = append(rows, row)
 	}
-	fmt.Fprintf(w, "\nanswerability judge, hybrid, %d-fold cross-validated (%d answerable, %d unanswerable):\n", abl[0].CV.Folds, abl[0].CV.Answerable, abl[0].CV.Unanswerable)
+	fmt.Fprintf(w, "\nanswerability judge, hybrid, %d-fold cross-validated (%d answerable, %d unanswerable; each fold's questions ranked by the sentence ranker fitted without them):\n", abl[0].CV.Folds, abl[0].CV.Answerable, abl[0].CV.Unanswerable)
+	printTable(w, rows, markdown)
+}
+
+// printRankerCV prints the sentence ranker's k-fold cross-validated record
+// in hybrid mode beside the hand weights', every answerable question
+// answered (no judge).
+func printRankerCV(w io.Writer, cv *eval.RankerCV, markdown bool) {
+	if cv == nil {
+		return
+	}
+	rows := [][]string{
+		{"sentence order", "answer", "lead", fmt.Sprintf("speaker (%d)", cv.Speakers), "sentences per answer"},
+		{"hand weights", f3(cv.HandAnswer), f3(cv.HandLead), f3(cv.HandSpeaker), fmt.Sprintf("%.2f", cv.HandSentences)},
+		{"fitted ranker", f3(cv.AnswerAccuracy), f3(cv.LeadAccuracy), f3(cv.SpeakerAccuracy), fmt.Sprintf("%.2f", cv.Sentences)},
+	}
+	fmt.Fprintf(w, "\nsentence ranker, hybrid, %d-fold cross-validated (%d answerable questions, none refused):\n", cv.Folds, cv.Answerable)
+	printTable(w, rows, markdown)
+}
+
+// printTable writes rows, the header first, as Markdown or aligned for a
+// terminal.
+func printTable(w io.Writer, rows [][]string, markdown bool) {
 	if markdown {
 		for i, r := range rows {
 			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))

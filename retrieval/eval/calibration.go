@@ -16,7 +16,8 @@ import (
 )
 
 // Calibration holds the evidence thresholds below which a question is
-// refused, one per retrieval mode. They are not picked by hand: `summitbot
+// refused, one per retrieval mode, with each mode's fitted sentence ranker
+// and answerability judge. They are not picked by hand: `summitbot
 // eval --write-calibration FILE` measures the evidence of every question of
 // the eval set and chooses, for each mode, the threshold that answers the
 // most answerable questions and refuses the most unanswerable ones. The
@@ -30,9 +31,11 @@ type Calibration struct {
 }
 
 // ModeCalibration is the threshold of one retrieval mode and how well it
-// separated the eval set, and the fitted answerability judge of the mode
-// with its cross-validated figures.
+// separated the eval set, and the fitted sentence ranker and answerability
+// judge of the mode with their cross-validated figures.
 type ModeCalibration struct {
+	Ranker       *qa.Ranker   `json:"ranker,omitempty"`
+	RankerCV     *RankerCV    `json:"ranker_cv,omitempty"`
 	Judge        *qa.Logistic `json:"judge,omitempty"`
 	CV           *JudgeCV     `json:"cv,omitempty"`
 	Threshold    float64      `json:"threshold"`
@@ -67,6 +70,11 @@ func ReadCalibration(r io.Reader) (*Calibration, error) {
 		if !ok {
 			return nil, fmt.Errorf("read calibration: no threshold for mode %q", m)
 		}
+		if mc.Ranker != nil {
+			if err := mc.Ranker.Check(); err != nil {
+				return nil, fmt.Errorf("read calibration: mode %q: %w; run summitbot eval --write-calibration again", m, err)
+			}
+		}
 		if mc.Judge != nil {
 			if err := mc.Judge.Check(); err != nil {
 				return nil, fmt.Errorf("read calibration: mode %q: %w; run summitbot eval --write-calibration again", m, err)
@@ -76,14 +84,15 @@ func ReadCalibration(r io.Reader) (*Calibration, error) {
 	return &c, nil
 }
 
-// For returns what the answer pipeline of mode m needs: its threshold and
-// its fitted judge (none when uncalibrated, which refuses nothing).
+// For returns what the answer pipeline of mode m needs: its threshold, its
+// fitted judge (none when uncalibrated, which refuses nothing) and its
+// fitted sentence ranker (none: the hand weights).
 func (c *Calibration) For(m retrieval.Mode) qa.Calibration {
 	if c == nil {
 		return qa.Calibration{}
 	}
 	mc := c.Modes[m]
-	return qa.Calibration{Threshold: mc.Threshold, Model: mc.Judge}
+	return qa.Calibration{Threshold: mc.Threshold, Model: mc.Judge, Ranker: mc.Ranker}
 }
 
 // Threshold returns the refusal threshold of a mode (0 when uncalibrated,
@@ -108,6 +117,16 @@ type Observation struct {
 	Tag         string
 	Correct     bool
 	LeadCorrect bool
+
+	// For fitting the ranker, of an answerable question observed with
+	// its candidates: the candidates, whether each holds a gold alias,
+	// and how many sentences the answer quoted.
+	candidates []qa.Candidate
+	holds      []bool
+	quoted     int
+	// speaker: the question asks what someone said; speakerCorrect: the
+	// answer's lead sentence is attributed to them.
+	speaker, speakerCorrect bool
 }
 
 // CalibrateThreshold chooses the evidence threshold that classifies the most

@@ -127,6 +127,12 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 	if cal.Model != nil {
 		r.Threshold = cal.Model.Cut
 	}
+	// Observing, the pipeline shows each question's scored candidates:
+	// the ranker's fitting set.
+	var cands []qa.Candidate
+	if cal.Observe {
+		cal.Candidates = func(c []qa.Candidate) { cands = c }
+	}
 	ans, release, err := open(ctx, mode, cal)
 	if err != nil {
 		return r, fmt.Errorf("eval %s: %w", mode, err)
@@ -139,6 +145,7 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 	byTag := make(map[string]*TagRefusal)
 	for _, q := range set.Questions {
 		start := time.Now()
+		cands = nil
 		a, err := ans.Answer(ctx, retrieval.Question{Text: q.Question}, nil)
 		if err != nil {
 			return r, fmt.Errorf("eval %s: question %s: %w", mode, q.ID, err)
@@ -165,7 +172,7 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 			continue
 		case q.Unanswerable:
 			qs.Kind = "unanswerable"
-			r.Observations = append(r.Observations, observe(q, a))
+			r.Observations = append(r.Observations, observe(q, a, cands))
 			r.Unanswerable++
 			t := byTag[q.Tag]
 			if t == nil {
@@ -182,7 +189,7 @@ func evaluateMode(ctx context.Context, open Factory, set *corpus.EvalSet, mode r
 			continue
 		}
 		qs.Kind = "answerable"
-		r.Observations = append(r.Observations, observe(q, a))
+		r.Observations = append(r.Observations, observe(q, a, cands))
 		r.Answerable++
 		passages, err := ans.Retrieve(ctx, retrieval.Question{Text: q.Question})
 		if err != nil {
@@ -297,9 +304,22 @@ func containsAlias(text string, aliases []string) bool {
 }
 
 // observe is what one answer tells the calibration: its keyword evidence,
-// the judge's features, and whether answering would be right.
-func observe(q corpus.EvalQuestion, a *retrieval.Answer) Observation {
+// the judge's features, whether answering would be right, and, for an
+// answerable question, its candidate sentences (when the pipeline showed
+// them) and which hold the answer.
+func observe(q corpus.EvalQuestion, a *retrieval.Answer, cands []qa.Candidate) Observation {
 	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: q.Tag, Refused: a.Refused}
+	if q.Answerable() && cands != nil {
+		o.candidates = cands
+		o.quoted = len(a.Sentences)
+		for _, c := range cands {
+			o.holds = append(o.holds, rankLabel(c.Text, q))
+		}
+	}
+	if q.Speaker != "" {
+		o.speaker = true
+		o.speakerCorrect = !a.Refused && Attributed(LeadSentence(a), q.Speaker, aliasGroups())
+	}
 	if a.Features != nil {
 		o.Features = make([]float64, len(qa.FeatureNames))
 		for i, n := range qa.FeatureNames {
@@ -387,28 +407,28 @@ func percentile(ds []time.Duration, p int) time.Duration {
 }
 
 // Calibrate measures every question's evidence in each mode and returns the
-// thresholds that separate answerable from unanswerable questions best.
-// Its Embedder is left for the caller to name: the embedder open's subjects
-// are built with, which the thresholds hold for.
+// thresholds that separate answerable from unanswerable questions best,
+// and the fitted sentence ranker and judge (see Fit). Its Embedder is left
+// for the caller to name: the embedder open's subjects are built with,
+// which the thresholds hold for.
 func Calibrate(ctx context.Context, open Factory, set *corpus.EvalSet) (*Calibration, error) {
 	cal := &Calibration{EvalSHA256: EvalSetHash(set), Modes: map[retrieval.Mode]ModeCalibration{}}
 	for _, m := range retrieval.Modes {
-		obs, err := Observe(ctx, open, set, m)
+		f, err := Fit(ctx, open, set, m)
 		if err != nil {
 			return nil, err
 		}
-		mc := CalibrateThreshold(obs)
-		mc.Judge, mc.CV = FitJudge(obs)
-		cal.Modes[m] = mc
+		cal.Modes[m] = f.Calibration
 	}
 	return cal, nil
 }
 
 // Observe answers every question of set in mode m with a judge that
-// refuses nothing and reports its features, so that every question's
-// evidence and features are seen.
-func Observe(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mode) ([]Observation, error) {
-	r, err := evaluateMode(ctx, open, set, m, qa.Calibration{Observe: true})
+// refuses nothing and reports its features, and with ranker ordering the
+// sentences (the hand weights when nil), so that every question's
+// evidence, features and candidate sentences are seen.
+func Observe(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mode, ranker *qa.Ranker) ([]Observation, error) {
+	r, err := evaluateMode(ctx, open, set, m, qa.Calibration{Observe: true, Ranker: ranker})
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,20 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 		if math.Abs(g.Threshold-s.Threshold) > 1e-9 || g.Answered != s.Answered || g.Refused != s.Refused {
 			t.Errorf("%s: calibrating now gives %+v, shipped %+v; %s", m, g, s, fix)
 		}
+		if (g.Ranker == nil) != (s.Ranker == nil) {
+			t.Errorf("%s: calibrating now gives ranker %v, shipped %v; %s", m, g.Ranker != nil, s.Ranker != nil, fix)
+			continue
+		}
+		if g.Ranker != nil {
+			close := math.Abs(g.Ranker.Gap-s.Ranker.Gap) < 1e-9
+			for i := range g.Ranker.Weights {
+				close = close && i < len(s.Ranker.Weights) && math.Abs(g.Ranker.Weights[i]-s.Ranker.Weights[i]) < 1e-6
+			}
+			if !close {
+				t.Errorf("%s: fitting now gives the ranker %v (gap %v), shipped %v (gap %v); %s",
+					m, g.Ranker.Weights, g.Ranker.Gap, s.Ranker.Weights, s.Ranker.Gap, fix)
+			}
+		}
 	}
 }
 
@@ -54,9 +68,11 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 // it at least as well as either retriever alone (MRR), and find it in the
 // top five at least as often as keyword search and nearly as often as vector
 // search; no citation may be invalid. The other floors sit just below
-// today's measurements on the 162/108/12 set with the fitted judge
-// (hybrid: recall@5 0.957, answers 0.778, lead sentences 0.685, speakers
-// 0.750, refusals 0.676, false refusals 0.012, every chat message handled).
+// today's measurements on the 162/108/12 set with the fitted ranker and
+// judge (hybrid: recall@5 0.969, answers 0.821, lead sentences 0.704,
+// speakers 0.722, refusals 0.741, false refusals 0.012, every chat message
+// handled). The fitted ranker lost one speaker question of 36 to the hand
+// weights (0.750 before it) while it won seven answers and three leads.
 // These judge with the model fitted on the same set, so they are in-sample
 // (docs/benchmarks.md has the cross-validated figures): they guard against
 // regressions and are not targets, so a change that makes answers better
@@ -98,8 +114,8 @@ func TestEvalFigures(t *testing.T) {
 		t.Errorf("hybrid recall@5 %.3f; keyword %.3f, vector %.3f: want ≥ keyword and within 0.02 of vector",
 			h.RecallAt5, k.RecallAt5, v.RecallAt5)
 	}
-	if h.AnswerAccuracy < 0.76 || h.LeadAccuracy < 0.67 || h.SpeakerAccuracy < 0.73 {
-		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.76, ≥ 0.67, ≥ 0.73",
+	if h.AnswerAccuracy < 0.80 || h.LeadAccuracy < 0.69 || h.SpeakerAccuracy < 0.70 {
+		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.80, ≥ 0.69, ≥ 0.70",
 			h.AnswerAccuracy, h.LeadAccuracy, h.SpeakerAccuracy)
 	}
 	if h.RefusalAccuracy < 0.66 || h.FalseRefusals > 0.02 {

@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"math/rand/v2"
-
 	"github.com/summitbot/summitbot/retrieval/qa"
 )
 
@@ -44,14 +42,20 @@ type JudgeCV struct {
 
 // FitJudge fits the judge on every observation that carries features and
 // cross-validates the same fit. Observations without features (small talk,
-// instructions: the judge never sees them) are left out.
-func FitJudge(obs []Observation) (*qa.Logistic, *JudgeCV) {
-	return fitJudge(obs, qa.FeatureNames, nil)
+// instructions: the judge never sees them) are left out. perFold, when not
+// nil, holds for each fold the observations (aligned with obs) answered
+// with the sentence ranker fitted without that fold (see Fit): the fold's
+// judge is fitted on the other folds' rows of it and decides the fold's
+// own, so no figure rests on a ranker or a judge that saw the question.
+// With perFold nil every fold reads obs.
+func FitJudge(obs []Observation, perFold [][]Observation) (*qa.Logistic, *JudgeCV) {
+	return fitJudge(obs, perFold, qa.FeatureNames, nil)
 }
 
 // fitJudge is FitJudge over the features of names only, a subset of
-// qa.FeatureNames (for the ablation), with drop naming the ones left out.
-func fitJudge(obs []Observation, names []string, keep []int) (*qa.Logistic, *JudgeCV) {
+// qa.FeatureNames (for the ablation), with keep the indexes of the ones
+// kept.
+func fitJudge(obs []Observation, perFold [][]Observation, names []string, keep []int) (*qa.Logistic, *JudgeCV) {
 	var rows []Observation
 	for _, o := range obs {
 		if o.Features != nil {
@@ -60,6 +64,13 @@ func fitJudge(obs []Observation, names []string, keep []int) (*qa.Logistic, *Jud
 	}
 	if len(rows) == 0 {
 		return nil, nil
+	}
+	fold := folds(obs)
+	foldRows := func(k int) []Observation {
+		if perFold == nil {
+			return obs
+		}
+		return perFold[k]
 	}
 	// The questions decided before the judge (no passage found, an
 	// attempt to instruct the bot) count in the record as they were
@@ -89,31 +100,31 @@ func fitJudge(obs []Observation, names []string, keep []int) (*qa.Logistic, *Jud
 		return qa.FitLogistic(names, xs, ys, judgeL2, falseRefusalCost)
 	}
 
-	// Folds are drawn with a fixed seed, so the figures repeat.
-	fold := make([]int, len(rows))
-	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(len(rows)) {
-		fold[p] = i % judgeFolds
-	}
-	answered := make([]bool, len(rows))
+	// The held-out rows are read as their fold's run observed them.
+	var held []Observation
+	var answered []bool
 	for k := range judgeFolds {
-		var train []Observation
-		for i, o := range rows {
-			if fold[i] != k {
+		var train, test []Observation
+		for i, o := range foldRows(k) {
+			switch {
+			case fold[i] < 0:
+			case fold[i] != k:
 				train = append(train, o)
+			default:
+				test = append(test, o)
 			}
 		}
 		m := fit(train)
-		for i, o := range rows {
-			if fold[i] == k {
-				answered[i] = m.Answers(x(o))
-			}
+		for _, o := range test {
+			held = append(held, o)
+			answered = append(answered, m.Answers(x(o)))
 		}
 	}
 	for _, o := range before {
-		rows = append(rows, o)
+		held = append(held, o)
 		answered = append(answered, !o.Refused)
 	}
-	return fit(rows[:len(rows)-len(before)]), judgeRecord(rows, answered)
+	return fit(rows), judgeRecord(held, answered)
 }
 
 // judgeRecord scores the judge's decisions on rows.
@@ -164,9 +175,9 @@ type Ablation struct {
 }
 
 // AblateJudge cross-validates the judge with every feature, then with each
-// feature left out in turn.
-func AblateJudge(obs []Observation) []Ablation {
-	_, all := FitJudge(obs)
+// feature left out in turn (perFold as for FitJudge).
+func AblateJudge(obs []Observation, perFold [][]Observation) []Ablation {
+	_, all := FitJudge(obs, perFold)
 	out := []Ablation{{CV: all}}
 	for drop := range qa.FeatureNames {
 		var names []string
@@ -176,7 +187,7 @@ func AblateJudge(obs []Observation) []Ablation {
 				names, keep = append(names, n), append(keep, j)
 			}
 		}
-		_, cv := fitJudge(obs, names, keep)
+		_, cv := fitJudge(obs, perFold, names, keep)
 		out = append(out, Ablation{Without: qa.FeatureNames[drop], CV: cv})
 	}
 	return out

@@ -3,7 +3,9 @@
 // from the main clause, expand aliases, weigh the focus terms, find the
 // speaker asked about), chat.go (small talk and attempts to instruct the
 // bot, answered before any search), retrieve.go, score.go (sentence
-// scoring; speaker.go tells whose words a sentence gives), judge.go
+// scoring by hand weights, or by the fitted ranker of rank.go over the
+// features score.go computes; speaker.go tells whose words a sentence
+// gives), judge.go
 // (answer or refuse: features.go reads the question and the best sentences
 // with word meaning, logistic.go weighs them), extract.go (the extractive
 // writer), generate.go and verify.go (a model's answer, sanitised by

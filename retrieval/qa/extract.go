@@ -17,29 +17,18 @@ import (
 // each with the passages that say it. It never calls draft.
 type Extract struct{}
 
-// Write implements Writer. It sorts in.Candidates, best first.
+// Write implements Writer. It sorts in.Candidates, best first, and
+// quotes what in.Ranker chooses (see Ranker.Choose).
 func (Extract) Write(_ context.Context, in *Input, _ func(string)) (*retrieval.Answer, error) {
-	cands := in.Candidates
-	slices.SortStableFunc(cands, byScore)
-
-	var chosen []Candidate
-	for _, c := range cands {
-		if len(chosen) == in.Options.MaxSentences || c.Score < keepRelative*cands[0].Score {
-			break
-		}
-		if slices.ContainsFunc(chosen, func(o Candidate) bool { return search.NearDuplicate(o.Terms, c.Terms) }) {
-			continue
-		}
-		chosen = append(chosen, c)
-	}
+	chosen := in.Ranker.Choose(in.Candidates, in.Options.MaxSentences)
 	ans := in.Answer
 	cite(in.Index, ans, chosen)
 	ans.Timings.Total = time.Since(in.Start)
 	return ans, nil
 }
 
-// keepRelative is how close to the best sentence's score another sentence
-// must come to join the answer: below it, a second sentence is more often
+// keepRelative is how close to the best sentence's score (by the hand
+// weights) another sentence must come to join the answer: below it, a second sentence is more often
 // padding than answer (measured with summitbot eval: 0.7 beat 0.6 and 0.85
 // on answer accuracy without raising false refusals).
 const keepRelative = 0.7

@@ -67,8 +67,14 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	if len(best) == 0 {
 		return Verdict{Threshold: f.cut()}, nil
 	}
+	// The judge reads the sentences the hand weights put first, whatever
+	// orders the answer: the ranker, fitted to find the sentence that
+	// sounds most like the question, finds one for an unanswerable
+	// question too, and the judge's meaning features then separate less
+	// (measured with summitbot eval: reading the ranker's order, the
+	// cross-validated false refusals rose from 0.037 to 0.062).
 	top := slices.Clone(best)
-	slices.SortStableFunc(top, byScore)
+	slices.SortStableFunc(top, byHandScore)
 	top = top[:min(len(top), topSentences)]
 	facts := Facts{Question: a.Searched, Plain: a.Plain, Evidence: keywordEvidence(best)}
 	for _, c := range top {
@@ -102,6 +108,17 @@ func byScore(a, b Candidate) int {
 	case a.Score > b.Score:
 		return -1
 	case a.Score < b.Score:
+		return 1
+	}
+	return 0
+}
+
+// byHandScore orders candidates best first by the hand weights.
+func byHandScore(a, b Candidate) int {
+	switch {
+	case a.handScore > b.handScore:
+		return -1
+	case a.handScore < b.handScore:
 		return 1
 	}
 	return 0

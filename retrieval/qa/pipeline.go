@@ -3,6 +3,7 @@ package qa
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/summitbot/summitbot/corpus"
@@ -36,6 +37,7 @@ type Input struct {
 	Analysis   Analysis
 	Retrieved  Retrieved
 	Candidates []Candidate // scored, in passage order; a writer may reorder them
+	Ranker     *Ranker     // what scored them; nil: the hand weights
 	// Answer is filled with everything but the text, its sentences and
 	// citations; the writer may complete it in place.
 	Answer *retrieval.Answer
@@ -59,18 +61,34 @@ type Pipeline struct {
 	Judge   Judge    // required; Threshold{} refuses nothing
 	Writer  Writer   // Extract{} when nil
 	Rewrite Rewriter // when not nil, follow-ups are rewritten first
+	// Ranker orders the candidate sentences; nil: the hand weights. It
+	// needs the word meaning New builds: a pipeline built otherwise
+	// ignores it.
+	Ranker *Ranker
+	// Candidates, when not nil, is shown every question's scored
+	// candidates, on the answering goroutine, before the judge reads
+	// them: how eval collects the ranker's fitting set.
+	Candidates func([]Candidate)
+
+	// rank reads candidates with word meaning for the ranker; nil when
+	// New was not asked for a ranker, a fitted judge or observation.
+	rank *ranking
 }
 
 // Calibration is what the eval set measured for a retrieval mode: the
-// keyword evidence threshold, and the fitted answerability model when
-// there is one (see retrieval/eval).
+// keyword evidence threshold, the fitted answerability model and the
+// fitted sentence ranker when there are (see retrieval/eval).
 type Calibration struct {
 	Threshold float64
 	Model     *Logistic
+	Ranker    *Ranker
 	// Observe answers every question and reports the judge's features
 	// (Answer.Features): how the eval set's features are collected for
 	// fitting.
 	Observe bool
+	// Candidates is Pipeline.Candidates: set with Observe, it collects
+	// the ranker's fitting set.
+	Candidates func([]Candidate)
 }
 
 // New wires the pipeline the bot and every command answer with: the fitted
@@ -79,12 +97,21 @@ type Calibration struct {
 // also rewrites follow-ups. The judge runs before any writer, so a
 // question it refuses never reaches the model. It is the one place where
 // the answerer is chosen; a new judge or writer is wired here.
+//
+// The judge and the ranker read words with one Meaning, built here; the
+// ranker's view of every sentence is read here too, once.
 func New(ix *search.Index, opts Options, cal Calibration, gen *Generate) *Pipeline {
 	var judge Judge = Threshold{Min: cal.Threshold}
-	if cal.Model != nil || cal.Observe {
-		judge = Fitted{Model: cal.Model, Meaning: NewMeaning(SentenceTexts(ix))}
+	var rank *ranking
+	if cal.Model != nil || cal.Observe || cal.Ranker != nil {
+		m := NewMeaning(SentenceTexts(ix))
+		rank = newRanking(ix, m)
+		if cal.Model != nil || cal.Observe {
+			judge = Fitted{Model: cal.Model, Meaning: m}
+		}
 	}
-	p := &Pipeline{Index: ix, Options: opts, Judge: judge, Writer: Extract{}}
+	p := &Pipeline{Index: ix, Options: opts, Judge: judge, Writer: Extract{},
+		Ranker: cal.Ranker, Candidates: cal.Candidates, rank: rank}
 	if gen != nil {
 		p.Writer, p.Rewrite = *gen, *gen
 	}
@@ -149,7 +176,14 @@ func (p *Pipeline) answer(ctx context.Context, a Analysis, start time.Time, draf
 	}
 	ans.Timings.Retrieval = time.Since(start)
 
-	cands := score(p.Index, a, r)
+	ranker := p.Ranker
+	if p.rank == nil {
+		ranker = nil // no features to read
+	}
+	cands := score(p.Index, a, r, p.rank, ranker)
+	if p.Candidates != nil {
+		p.Candidates(slices.Clone(cands))
+	}
 	v, err := p.Judge.Judge(ctx, a, cands)
 	if err != nil {
 		return nil, fmt.Errorf("judge: %w", err)
@@ -173,7 +207,7 @@ func (p *Pipeline) answer(ctx context.Context, a Analysis, start time.Time, draf
 	}
 	return w.Write(ctx, &Input{
 		Index: p.Index, Options: opt, Analysis: a, Retrieved: r,
-		Candidates: cands, Answer: ans, Start: start,
+		Candidates: cands, Ranker: ranker, Answer: ans, Start: start,
 	}, draft)
 }
 

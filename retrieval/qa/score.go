@@ -24,12 +24,24 @@ type Candidate struct {
 	// the question at all: the sentence holds the kind of fact asked for
 	// and, for a measurable kind, shares something with the question.
 	Counts bool
+	// Features are what the ranker reads of the sentence, in the order of
+	// RankFeatureNames; nil for a pipeline built without word meaning.
+	Features []float64
+	// handScore is the score by the hand weights (Score, when there is
+	// no ranker), which the judge reads the best sentences by.
+	handScore float64
 }
 
 // score reads every sentence of the retrieved passages, once each, and
-// scores it as an answer to a.
-func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
+// scores it as an answer to a: by ranker when it is not nil, else by the
+// hand weights. rk, when not nil, computes every candidate's Features
+// (which ranker needs).
+func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranker) []Candidate {
 	focus := a.Focus
+	var q *rankQuestion
+	if rk != nil {
+		q = rk.question(a)
+	}
 	var cands []Candidate
 	seen := make(map[int]bool) // overlapping passages share sentences
 	for rank, p := range r.Passages {
@@ -43,9 +55,10 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			s := ix.Sentence(i)
 			c := Candidate{Sentence: s}
 			sentCov := focus.coverage(s.Terms)
+			sim := search.DotProduct(r.QVec, s.Vec)
 			w := scoreWeights
 			c.Score = w.sentence*sentCov + w.passage*chunkCov +
-				w.similarity*search.DotProduct(r.QVec, s.Vec) + w.rank/float64(rank+1)
+				w.similarity*sim + w.rank/float64(rank+1)
 			var fits bool
 			switch a.Kind {
 			case retrieval.KindOther:
@@ -53,13 +66,27 @@ func score(ix *search.Index, a Analysis, r Retrieved) []Candidate {
 			case retrieval.KindPlace:
 				fits = placeAttached(ix, focus, s.Text)
 			default:
-				fits = hasKindEvidence(ix, a.Kind, s.Text)
+				if rk != nil {
+					fits = rk.hasKind(ix, a.Kind, i)
+				} else {
+					fits = hasKindEvidence(ix, a.Kind, s.Text)
+				}
 			}
 			if fits && a.Kind != retrieval.KindOther {
 				c.Score += w.kind * kindBonus[a.Kind]
 			}
+			var spk float64
 			if a.Speaker != "" {
-				c.Score += w.speaker * attribution(ix, i, a.Speaker)
+				spk = attribution(ix, i, a.Speaker)
+				c.Score += w.speaker * spk
+			}
+			c.handScore = c.Score
+			if rk != nil {
+				c.Features = handFeatures(sentCov, chunkCov, sim, 1/float64(rank+1), fits, a.Kind, spk)
+				rk.features(q, i, s, c.Features)
+				if ranker != nil {
+					c.Score = ranker.Score(c.Features)
+				}
 			}
 			// The evidence that the articles answer the question at all is the
 			// best covering sentence, read in its passage, that holds the

@@ -1,0 +1,347 @@
+package qa
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/meaning"
+	"github.com/summitbot/summitbot/retrieval/search"
+)
+
+// RankFeatureNames name what the ranker reads of a candidate sentence, in
+// the order Candidate.Features holds them. The first eight are what the
+// hand weights (scoreWeights, kindBonus) add up; the rest are read with
+// word meaning.
+var RankFeatureNames = []string{
+	"sent_cov",  // the question's rarity-weighted terms the sentence holds
+	"chunk_cov", // the same for its passage
+	"hash_sim",  // cosine of the question's and the sentence's index vectors
+	"rank",      // 1/rank of the sentence's passage in retrieval
+	"kind",      // 1 when the sentence holds the kind of fact asked for
+	"place",     // 1 when that kind is a place, named beside what the question asks about (placeAttached)
+	"speaker",   // for a question about what someone said: 1 when the sentence gives their words (see attribution)
+	"other",     // and 1 when it gives only someone else's
+	"mfocus",    // the question's SIF-weighted words it covers, directly or by a meaning bridge (Meaning.focus)
+	"sif_sim",   // SIF cosine of the question and the sentence
+	"len",       // log(1 + its words)
+	"position",  // 1 in an article's first 400 bytes: the lead of a news story
+	"dups",      // how many other articles ran the same sentence
+	"novel",     // the share of its content words the question does not hold: what it adds
+}
+
+// Ranker orders the candidate sentences of a question: a linear score
+// over RankFeatureNames, fitted on the eval set by `summitbot eval
+// --write-calibration` (see retrieval/eval) so that a sentence holding the
+// gold answer scores above the question's sentences that do not (a
+// pairwise logistic fit: the weights are those of the difference of two
+// sentences' standardised features). A pipeline without one orders by the
+// hand weights of scoreWeights.
+type Ranker struct {
+	Features []string  `json:"features"`
+	Scale    []float64 `json:"scale"` // each feature's standard deviation in the fitting pairs
+	Weights  []float64 `json:"weights"`
+	// Gap is how far below the best sentence's score another may score
+	// and still join the answer: the ranker's keepRelative. It is fitted
+	// so that answers quote as many sentences as the hand weights did.
+	Gap float64 `json:"gap"`
+}
+
+// Score returns the ranker's score for the features x of a sentence, in
+// the order of r.Features: higher is better. Only differences of scores
+// between sentences of one question mean anything.
+func (r *Ranker) Score(x []float64) float64 {
+	var z float64
+	for i, v := range x {
+		z += r.Weights[i] * v / r.Scale[i]
+	}
+	return z
+}
+
+// Check reports a ranker that this pipeline cannot use: one fitted on other
+// features than RankFeatureNames (a calibration written by another
+// version), or whose arrays disagree with its feature list.
+func (r *Ranker) Check() error {
+	if !slices.Equal(r.Features, RankFeatureNames) {
+		return fmt.Errorf("sentence ranker: fitted on features %v, the ranker reads %v", r.Features, RankFeatureNames)
+	}
+	if n := len(r.Features); len(r.Scale) != n || len(r.Weights) != n {
+		return fmt.Errorf("sentence ranker: %d features but %d scales, %d weights", n, len(r.Scale), len(r.Weights))
+	}
+	if slices.Contains(r.Scale, 0) {
+		return errors.New("sentence ranker: a feature scale is 0")
+	}
+	if r.Gap < 0 || math.IsNaN(r.Gap) {
+		return fmt.Errorf("sentence ranker: gap %v", r.Gap)
+	}
+	return nil
+}
+
+// keeps reports whether a sentence scoring s joins an answer whose best
+// sentence scores best.
+func (r *Ranker) keeps(best, s float64) bool {
+	if r == nil {
+		return s >= keepRelative*best
+	}
+	return s >= best-r.Gap
+}
+
+// Rescore scores cands with r, so that eval can try a ranker on the
+// candidates a pipeline scored otherwise. Candidates without features keep
+// their score.
+func (r *Ranker) Rescore(cands []Candidate) {
+	for i := range cands {
+		if cands[i].Features != nil {
+			cands[i].Score = r.Score(cands[i].Features)
+		}
+	}
+}
+
+// Choose returns the sentences an extractive answer quotes from cands,
+// scored by r (by the hand weights when r is nil), best first: at most n,
+// none a near duplicate of one before it, each scoring close enough to the
+// best (within Gap; for the hand weights, keepRelative of it). It reorders
+// cands.
+func (r *Ranker) Choose(cands []Candidate, n int) []Candidate {
+	slices.SortStableFunc(cands, byScore)
+	var chosen []Candidate
+	for _, c := range cands {
+		if len(chosen) == n || !r.keeps(cands[0].Score, c.Score) {
+			break
+		}
+		if slices.ContainsFunc(chosen, func(o Candidate) bool { return search.NearDuplicate(o.Terms, c.Terms) }) {
+			continue
+		}
+		chosen = append(chosen, c)
+	}
+	return chosen
+}
+
+// RankQuestion is one question's candidate sentences for fitting a
+// ranker: their features (RankFeatureNames) and whether each holds the
+// answer.
+type RankQuestion struct {
+	X [][]float64
+	Y []bool
+}
+
+// FitRanker fits a ranker on questions pairwise: for every sentence that
+// holds its question's answer and every one of the same question that
+// does not, the difference of their features is a positive example and
+// its negation a negative one, fitted by FitLogistic with penalty l2.
+// Questions with no answering sentence, or no other, teach nothing. The
+// Gap is left 0 (one sentence) for the caller to fit.
+func FitRanker(questions []RankQuestion, l2 float64) *Ranker {
+	var xs [][]float64
+	var ys []bool
+	for _, q := range questions {
+		for i, xi := range q.X {
+			if !q.Y[i] {
+				continue
+			}
+			for j, xj := range q.X {
+				if q.Y[j] {
+					continue
+				}
+				d, e := make([]float64, len(xi)), make([]float64, len(xi))
+				for k := range d {
+					d[k] = xi[k] - xj[k]
+					e[k] = -d[k]
+				}
+				xs = append(xs, d, e)
+				ys = append(ys, true, false)
+			}
+		}
+	}
+	r := &Ranker{Features: RankFeatureNames, Scale: make([]float64, len(RankFeatureNames)), Weights: make([]float64, len(RankFeatureNames))}
+	for i := range r.Scale {
+		r.Scale[i] = 1
+	}
+	if len(xs) == 0 {
+		return r
+	}
+	// The pairs come in both signs, so their mean is 0 and the fit's bias
+	// too: what is left is a scale and a weight per feature.
+	m := FitLogistic(RankFeatureNames, xs, ys, l2, 1)
+	copy(r.Scale, m.Scale)
+	copy(r.Weights, m.Weights)
+	return r
+}
+
+// sentenceView is what the ranker reads of a sentence of the index that
+// does not depend on the question, computed once when the pipeline is
+// built: its words as the meaning table spells them, their table ids (-1:
+// none), whether each is too common to bridge (Meaning.common), and its
+// SIF vector.
+type sentenceView struct {
+	tokens []string
+	ids    []int
+	common []bool
+	sif    []float32
+}
+
+func newSentenceView(m *Meaning, text string) sentenceView {
+	v := sentenceView{tokens: m.table.Tokens(text)}
+	for _, w := range v.tokens {
+		v.ids = append(v.ids, m.id(w))
+		v.common = append(v.common, m.common(w))
+	}
+	e, _ := m.sif.Embed(context.Background(), []string{text})
+	v.sif = e[0]
+	return v
+}
+
+// ranking is what a pipeline reads candidate sentences with: word meaning
+// (shared with the fitted judge), every sentence's view, and which
+// sentences hold each kind of fact.
+type ranking struct {
+	meaning *Meaning
+	views   map[int]sentenceView // by sentence index
+	// kinds[k]() is the set of sentences that hold a fact of kind k
+	// (hasKindEvidence), found the first time a question asks for k: the
+	// same regular expressions on the same sentences for every question.
+	kinds map[retrieval.Kind]func() map[int]bool
+}
+
+// newRanking reads every sentence of ix once.
+func newRanking(ix *search.Index, m *Meaning) *ranking {
+	rk := &ranking{meaning: m, views: map[int]sentenceView{}, kinds: map[retrieval.Kind]func() map[int]bool{}}
+	for _, a := range ix.Corpus().Articles {
+		for _, s := range a.Sentences {
+			if i, ok := ix.SentenceAt(a.ID, s.Start); ok {
+				rk.views[i] = newSentenceView(m, ix.Sentence(i).Text)
+			}
+		}
+	}
+	for k := range kindEvidence {
+		rk.kinds[k] = sync.OnceValue(func() map[int]bool {
+			has := map[int]bool{}
+			for i := range rk.views {
+				if hasKindEvidence(ix, k, ix.Sentence(i).Text) {
+					has[i] = true
+				}
+			}
+			return has
+		})
+	}
+	return rk
+}
+
+// hasKind is hasKindEvidence for sentence i of ix.
+func (rk *ranking) hasKind(ix *search.Index, k retrieval.Kind, i int) bool {
+	if f, ok := rk.kinds[k]; ok {
+		if _, seen := rk.views[i]; seen {
+			return f()[i]
+		}
+	}
+	return hasKindEvidence(ix, k, ix.Sentence(i).Text)
+}
+
+// rankQuestion is what the ranker reads of the question, once per
+// question, and how well each sentence word it met covers each question
+// word (Meaning.cover), remembered: the candidates share many words.
+type rankQuestion struct {
+	m      *Meaning
+	q      sentenceView
+	weight []float64 // each word's SIF weight
+	total  float64
+	covers map[string][]float64
+}
+
+func (rk *ranking) question(a Analysis) *rankQuestion {
+	m := rk.meaning
+	q := &rankQuestion{m: m, q: newSentenceView(m, a.Searched), covers: map[string][]float64{}}
+	for _, w := range q.q.tokens {
+		wt := m.table.SIFWeight(w, meaning.DefaultA)
+		q.weight = append(q.weight, wt)
+		q.total += wt
+	}
+	return q
+}
+
+// coverOf returns how well sentence word i of v covers each word of the
+// question: Meaning.cover, by ids.
+func (q *rankQuestion) coverOf(v sentenceView, i int) []float64 {
+	s := v.tokens[i]
+	if c, ok := q.covers[s]; ok {
+		return c
+	}
+	c := make([]float64, len(q.q.tokens))
+	for j, w := range q.q.tokens {
+		switch {
+		case w == s || sameStem(w, s):
+			c[j] = 1
+		case q.q.common[j] || v.common[i]:
+		default:
+			c[j] = q.m.coverIDs(q.q.ids[j], v.ids[i])
+		}
+	}
+	q.covers[s] = c
+	return c
+}
+
+// features writes the meaning features of sentence i (RankFeatureNames
+// from mfocus on) into x.
+func (rk *ranking) features(q *rankQuestion, i int, s *search.Sentence, x []float64) {
+	v, ok := rk.views[i]
+	if !ok {
+		v = newSentenceView(rk.meaning, s.Text)
+	}
+	// mfocus: Meaning.focus of the question's words by the sentence's.
+	best := make([]float64, len(q.q.tokens))
+	var novel, content float64
+	for k := range v.tokens {
+		c := q.coverOf(v, k)
+		covered := false
+		for j, x := range c {
+			best[j] = max(best[j], x)
+			covered = covered || x > 0
+		}
+		// novel: the share of its content words no question word covers.
+		if !v.common[k] {
+			content++
+			if !covered {
+				novel++
+			}
+		}
+	}
+	var focus float64
+	if q.total > 0 {
+		for j, b := range best {
+			focus += q.weight[j] * b
+		}
+		focus /= q.total
+	}
+	if content > 0 {
+		novel /= content
+	}
+	pos := 0.0
+	if s.Span.Start < 400 {
+		pos = 1
+	}
+	x[8] = focus
+	x[9] = dot32(q.q.sif, v.sif)
+	x[10] = math.Log(float64(len(v.tokens) + 1))
+	x[11] = pos
+	x[12] = float64(len(s.Dups))
+	x[13] = novel
+}
+
+// handFeatures are the features that the hand weights add up, in the
+// order of RankFeatureNames; the rest stay 0.
+func handFeatures(sentCov, chunkCov, sim, rankInv float64, fits bool, kind retrieval.Kind, speaker float64) []float64 {
+	x := make([]float64, len(RankFeatureNames))
+	x[0], x[1], x[2], x[3] = sentCov, chunkCov, sim, rankInv
+	if fits && kind != retrieval.KindOther {
+		x[4] = 1
+	}
+	if fits && kind == retrieval.KindPlace {
+		x[5] = 1
+	}
+	x[6], x[7] = max(speaker, 0), max(-speaker, 0)
+	return x
+}
