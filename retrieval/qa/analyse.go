@@ -35,6 +35,10 @@ type Analysis struct {
 	// about, lower-cased ("kim", "peskov"); "" for other questions. The
 	// answer must be X's words, not those of someone quoted beside X.
 	Speaker string
+	// Counted is what a "how many" question counts ("missiles", "people");
+	// "" for other questions. A number answers it only beside a word for
+	// that thing.
+	Counted string
 }
 
 // Analyse reads q against the index's vocabulary. Its only errors are
@@ -53,6 +57,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	a.Focus = focus(ix, a.Searched)
 	_, a.Plain = ix.Aliases().Mentions(a.Searched)
 	a.Speaker = AskedSpeaker(a.Searched)
+	a.Counted = counted(a.Searched)
 	return a, nil
 }
 
@@ -129,6 +134,22 @@ var chatSpeakRE = regexp.MustCompile(`(?i)\b(?:` + strings.Join(slices.Sorted(ma
 func plainQuestionWords(q string) string {
 	q = chatSpeakRE.ReplaceAllStringFunc(q, func(w string) string { return chatSpeak[strings.ToLower(w)] })
 	return strings.Join(strings.Fields(q), " ")
+}
+
+// countedRE finds the words between "how many" and the verb after them:
+// "how many | north korean troops | got sent".
+var countedRE = regexp.MustCompile(`(?i)\bhow\s+many\s+((?:[\p{L}'-]+\s+){0,3}?[\p{L}'-]+)\s+(?:did|do|does|were|was|are|is|has|have|had|got|get|will|would|could|can|might|may|in|at|on)\b`)
+
+// counted returns what a "how many" question counts: the last of the
+// words between "how many" and its verb ("troops" of "how many north
+// korean troops got sent"), or "".
+func counted(question string) string {
+	m := countedRE.FindStringSubmatch(question)
+	if m == nil {
+		return ""
+	}
+	words := strings.Fields(strings.ToLower(m[1]))
+	return words[len(words)-1]
 }
 
 // yesNoRE matches a question that opens with an auxiliary verb: a yes/no

@@ -134,3 +134,23 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+func TestCounted(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string]string{
+		"How many missiles did North Korea fire?":        "missiles",
+		"how many north korean troops got sent to kursk": "troops",
+		"how many ppl were in kims delegation":           "people", // chat's spelling, spelled out
+		"how many times has kim left north korea":        "times",
+		"how long did the talks last":                    "",
+		"how many":                                       "",
+	} {
+		a, err := qa.Analyse(ix, retrieval.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Counted != want {
+			t.Errorf("Analyse(%q).Counted = %q, want %q", q, a.Counted, want)
+		}
+	}
+}

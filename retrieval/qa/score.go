@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/summitbot/summitbot/retrieval"
+	"github.com/summitbot/summitbot/retrieval/meaning"
 	"github.com/summitbot/summitbot/retrieval/search"
 )
 
@@ -71,6 +72,9 @@ func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranke
 				} else {
 					fits = hasKindEvidence(ix, a.Kind, s.Text)
 				}
+			}
+			if fits && a.Kind == retrieval.KindCount && a.Counted != "" {
+				fits = countAttached(rk, a.Counted, s.Text)
 			}
 			if fits && a.Kind != retrieval.KindOther {
 				c.Score += w.kind * kindBonus[a.Kind]
@@ -219,6 +223,33 @@ func hasKindEvidence(ix *search.Index, k retrieval.Kind, sentence string) bool {
 	}
 	re, ok := kindEvidence[k]
 	return ok && re.MatchString(sentence)
+}
+
+// countReach is how many words after a number may name what it counts:
+// "two short-range ballistic missiles".
+const countReach = 4
+
+// countAttached reports whether sentence holds a number of the thing a
+// "how many" question counts: a number with, within countReach words after
+// it, that word, a word of its stem, or (with word meaning) a WordNet
+// synonym, broader or narrower word ("two ballistic missiles" counts
+// missiles; "40 seconds" does not count people).
+func countAttached(rk *ranking, thing, sentence string) bool {
+	for _, m := range kindEvidence[retrieval.KindCount].FindAllStringIndex(sentence, -1) {
+		for _, w := range wordRE.FindAllString(sentence[m[1]:], countReach) {
+			w = strings.ToLower(w)
+			if w == thing || sameStem(w, thing) {
+				return true
+			}
+			if rk != nil {
+				switch rk.meaning.rel.Related(thing, w) {
+				case meaning.Same, meaning.Synonym, meaning.Hypernym, meaning.Hyponym:
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // honorifics are capitalised words that are not names.
