@@ -73,7 +73,8 @@ func score(ix *search.Index, a Analysis, r Retrieved, rk *ranking, ranker *Ranke
 					fits = hasKindEvidence(ix, a.Kind, s.Text)
 				}
 			}
-			if fits && a.Kind == retrieval.KindCount && a.Counted != "" {
+			if fits && (a.Kind == retrieval.KindCount || a.Kind == retrieval.KindDuration) && a.Counted != "" {
+				// "how many missiles", "how many days": a number of those.
 				fits = countAttached(rk, a.Counted, s.Text)
 			}
 			if fits && a.Kind != retrieval.KindOther {
