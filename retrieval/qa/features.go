@@ -70,7 +70,6 @@ type Facts struct {
 	Passages []string // the passages of the best few sentences
 	Read     []string // every sentence of the retrieved passages
 	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
-	KindFits bool     // the lead sentence holds the kind of fact asked for (a date for "when")
 }
 
 // FeatureNames name the judge's features, in the order Features returns
@@ -82,7 +81,6 @@ var FeatureNames = []string{
 	"focus",           // the question's weighted words the lead sentence covers, directly or by a meaning bridge
 	"top_focus",       // the same over the best few sentences together
 	"evidence",        // the keyword evidence
-	"kind",            // 1 when the lead sentence holds the kind of fact asked for
 	"weakest",         // the least-covered specific word of the question, over the best few sentences
 	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
 	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
@@ -104,10 +102,6 @@ func (m *Meaning) Features(f Facts) []float64 {
 	for _, p := range f.Passages {
 		near = append(near, m.table.Tokens(p)...)
 	}
-	kind := 0.0
-	if f.KindFits {
-		kind = 1
-	}
 	return []float64{
 		m.vocab.Grounding(f.Question),
 		m.absent(words),
@@ -115,7 +109,6 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.focus(words, lead),
 		m.focus(words, top),
 		f.Evidence,
-		kind,
 		m.weakest(words, top),
 		m.absentNear(words, near),
 		m.focusExact(words, top),

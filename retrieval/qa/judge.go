@@ -84,7 +84,6 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	for _, c := range best {
 		facts.Read = append(facts.Read, c.Text)
 	}
-	facts.KindFits = top[0].Fits
 	facts.Lead = facts.Top[0]
 	x := f.Meaning.Features(facts)
 	v := Verdict{Features: x, Threshold: f.cut(), Answer: true, Evidence: 1}
