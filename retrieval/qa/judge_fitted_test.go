@@ -106,6 +106,29 @@ func TestBadInputGetsShortReply(t *testing.T) {
 	}
 }
 
+// TestNothingToLookForGetsHelp: a message left with nothing to search once
+// chat's words are read ("tho rn", "u r", "wut") gets the help reply; the
+// same words in a thread are read with the earlier question.
+func TestNothingToLookForGetsHelp(t *testing.T) {
+	ans := answerer(t)
+	for _, q := range []string{"tho rn", "u r", "wut", "who is he"} {
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Writer != retrieval.Chat || a.Refused || len(a.Citations) > 0 {
+			t.Errorf("%q: writer %s, refused %v, %d citations: %q", q, a.Writer, a.Refused, len(a.Citations), a.Answer)
+		}
+	}
+	a, err := ans.Answer(t.Context(), retrieval.Question{Text: "who is he", Context: "who is Ahn Chan-il"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Writer == retrieval.Chat {
+		t.Errorf("a follow-up in a thread got the help reply: %q", a.Answer)
+	}
+}
+
 // TestChatRepliesCiteNothing answers every small-talk message of the eval
 // set in chat mode, with no citation, and never with the refusal.
 func TestChatRepliesCiteNothing(t *testing.T) {

@@ -151,6 +151,11 @@ func (p *Pipeline) Answer(ctx context.Context, q retrieval.Question, draft func(
 	if in, kind := ReadIntent(a.Question); in != IntentQuestion {
 		return converse(a, in, kind, start), nil
 	}
+	if len(a.Focus.Terms) == 0 && len(a.Focus.Concepts) == 0 && a.Query == a.Searched {
+		// Nothing to look for ("tho rn", "u r", "wut"), and no earlier
+		// question of a thread to read it with ("and who?"): say how to ask.
+		return converse(a, IntentChat, ChatHelp, start), nil
+	}
 	ans, err := p.answer(ctx, a, start, draft)
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", a.Question, err)
