@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"cmp"
 	"context"
 	"slices"
 )
@@ -102,23 +103,7 @@ func (f Fitted) cut() float64 {
 }
 
 // byScore orders candidates best first.
-func byScore(a, b Candidate) int {
-	switch {
-	case a.Score > b.Score:
-		return -1
-	case a.Score < b.Score:
-		return 1
-	}
-	return 0
-}
+func byScore(a, b Candidate) int { return cmp.Compare(b.Score, a.Score) }
 
 // byHandScore orders candidates best first by the hand weights.
-func byHandScore(a, b Candidate) int {
-	switch {
-	case a.handScore > b.handScore:
-		return -1
-	case a.handScore < b.handScore:
-		return 1
-	}
-	return 0
-}
+func byHandScore(a, b Candidate) int { return cmp.Compare(b.handScore, a.handScore) }
