@@ -123,6 +123,11 @@ type Session struct {
 	// When nil, the session is not listening.
 	listening chan interface{}
 
+	// summitbot: closed when the read loop of the current connection has
+	// read its last message: the server closed the connection, or it broke.
+	// Close waits on it for the server's answer to its close frame.
+	readDone chan struct{}
+
 	// sequence tracks the current gateway api websocket sequence number
 	sequence *int64
 

@@ -196,10 +196,11 @@ func (s *Session) Open() error {
 	// mutex lock and needs to exist before calling heartbeat and listen
 	// go rountines.
 	s.listening = make(chan interface{})
+	s.readDone = make(chan struct{})
 
 	// Start sending heartbeats and reading messages from Discord.
 	go s.heartbeat(s.wsConn, s.listening, h.HeartbeatInterval)
-	go s.listen(s.wsConn, s.listening)
+	go s.listen(s.wsConn, s.listening, s.readDone)
 
 	s.log(LogInformational, "exiting")
 	return nil
@@ -207,7 +208,7 @@ func (s *Session) Open() error {
 
 // listen polls the websocket connection for events, it will stop when the
 // listening channel is closed, or an error occurs.
-func (s *Session) listen(wsConn *websocket.Conn, listening <-chan interface{}) {
+func (s *Session) listen(wsConn *websocket.Conn, listening <-chan interface{}, readDone chan<- struct{}) {
 
 	s.log(LogInformational, "called")
 
@@ -216,6 +217,10 @@ func (s *Session) listen(wsConn *websocket.Conn, listening <-chan interface{}) {
 		messageType, message, err := wsConn.ReadMessage()
 
 		if err != nil {
+
+			// summitbot: a Close waiting for the server to close the
+			// connection need wait no longer.
+			close(readDone)
 
 			// Detect if we have been closed manually. If a Close() has already
 			// happened, the websocket we are listening on will be different to
@@ -244,7 +249,10 @@ func (s *Session) listen(wsConn *websocket.Conn, listening <-chan interface{}) {
 		select {
 
 		case <-listening:
-			return
+			// summitbot: Close has begun and waits for the server to close
+			// the connection; read on, ignoring what comes, until it does
+			// (or until Close stops waiting and closes it).
+			continue
 
 		default:
 			s.onEvent(messageType, message)
@@ -968,8 +976,19 @@ func (s *Session) CloseWithCode(closeCode int) (err error) {
 			s.log(LogInformational, "error closing websocket, %s", err)
 		}
 
-		// TODO: Wait for Discord to actually close the connection.
-		time.Sleep(1 * time.Second)
+		// summitbot: wait for the server to close the connection, which
+		// the read loop sees, for at most a second; upstream always slept
+		// the second.
+		if s.readDone != nil {
+			wait := time.NewTimer(time.Second)
+			select {
+			case <-s.readDone:
+			case <-wait.C:
+			}
+			wait.Stop()
+		} else {
+			time.Sleep(1 * time.Second)
+		}
 
 		s.log(LogInformational, "closing gateway websocket")
 		err = s.wsConn.Close()
@@ -978,6 +997,7 @@ func (s *Session) CloseWithCode(closeCode int) (err error) {
 		}
 
 		s.wsConn = nil
+		s.readDone = nil
 	}
 
 	s.Unlock()
