@@ -75,3 +75,5 @@ require (
 )
 
 replace github.com/philippgille/chromem-go => ./third_party/chromem-go
+
+replace github.com/bwmarrin/discordgo => ./third_party/discordgo

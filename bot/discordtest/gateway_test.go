@@ -70,10 +70,12 @@ func TestReconnect(t *testing.T) {
 				})
 			})
 
-			fake.DropConnections()
+			// Invalidate first: discordgo reconnects as soon as it sees
+			// the drop, and could resume before a later invalidation.
 			if tt.invalidate {
 				fake.InvalidateSessions()
 			}
+			fake.DropConnections()
 			if err := fake.WaitConnected(ctx, 2); err != nil {
 				t.Fatal(err)
 			}

@@ -2,21 +2,30 @@ package main
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/summitbot/summitbot/retrieval/eval"
 )
 
-// TestEvalNewMetrics checks that eval reports the metrics of issue 12 in
-// its table, its JSON and its --verbose misses.
+// TestEvalNewMetrics checks that eval prints every retriever's column and
+// reports the metrics of issue 12 in its table, its JSON and its --verbose
+// misses. --verbose prints the plain table before the misses, so one eval
+// checks both.
 func TestEvalNewMetrics(t *testing.T) {
 	t.Parallel() // a whole eval each: they overlap
 	code, out, errOut := summitbot(t, nil, "", "eval", "--verbose")
 	if code != 0 {
 		t.Fatalf("eval exited %d: %s", code, errOut)
 	}
+	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+	if !reflect.DeepEqual(header, []string{"metric", "keyword", "vector", "hybrid"}) {
+		t.Errorf("header = %q", header)
+	}
 	for _, want := range []string{
+		"recall@1", "recall@5", "MRR", "answer accuracy", "citation validity", "refusal accuracy",
+		"false refusal rate", "p50 per question", "p95 per question",
 		"questions (answerable/unanswerable/chat)", "lead-sentence accuracy", "speaker accuracy (",
 		"refusal accuracy: general (", "refusal accuracy: other-event (", "refusal accuracy: near-miss (",
 		"refusal accuracy: manipulation (", "chat handled", "hybrid, answerable questions not answered right:",

@@ -230,23 +230,6 @@ func TestExampleConfig(t *testing.T) {
 	}
 }
 
-func TestEvalPrintsAllRetrievers(t *testing.T) {
-	t.Parallel() // a whole eval each: they overlap
-	code, out, errOut := summitbot(t, nil, "", "eval")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
-	if !reflect.DeepEqual(header, []string{"metric", "keyword", "vector", "hybrid"}) {
-		t.Errorf("header = %q", header)
-	}
-	for _, row := range []string{"recall@1", "recall@5", "MRR", "answer accuracy", "citation validity", "refusal accuracy", "false refusal rate", "p50 per question", "p95 per question"} {
-		if !strings.Contains(out, row) {
-			t.Errorf("eval output lacks %q", row)
-		}
-	}
-}
-
 // TestREADMEEvalTable keeps the quality table the README links to
 // (docs/benchmarks.md) honest: apart from the timing rows, which vary by
 // machine, it must be what `summitbot eval --markdown` prints today.

@@ -24,15 +24,34 @@ import (
 // binary; tests only read it.
 var testIndex = retrievaltest.Index
 
-// answerer answers in hybrid mode with the shipped refusal threshold.
+// shipped is the shipped pipeline, built once per test binary: its fitted
+// judge's meaning model takes milliseconds to build, and FuzzAnswer's seeds
+// alone ask for the pipeline some 300 times.
+var shipped struct {
+	once sync.Once
+	p    *qa.Pipeline
+	err  error
+}
+
+// answerer answers in hybrid mode with the shipped refusal threshold. It
+// returns a copy of the shared pipeline, so a test may set its fields.
 func answerer(t testing.TB) *qa.Pipeline {
 	t.Helper()
-	cal, err := eval.DefaultCalibration()
-	if err != nil {
-		t.Fatal(err)
+	ix := testIndex(t)
+	shipped.once.Do(func() {
+		cal, err := eval.DefaultCalibration()
+		if err != nil {
+			shipped.err = err
+			return
+		}
+		// The fitted judge of the shipped calibration.
+		shipped.p = qa.New(ix, qa.Options{Mode: retrieval.Hybrid}, cal.For(retrieval.Hybrid), nil)
+	})
+	if shipped.err != nil {
+		t.Fatal(shipped.err)
 	}
-	// The shipped pipeline: the fitted judge of the shipped calibration.
-	return qa.New(testIndex(t), qa.Options{Mode: retrieval.Hybrid}, cal.For(retrieval.Hybrid), nil)
+	p := *shipped.p
+	return &p
 }
 
 var markerRE = regexp.MustCompile(`\[(\d+)\]`)
