@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval/eval"
 )
 
@@ -34,7 +39,7 @@ func TestEvalNewMetrics(t *testing.T) {
 			t.Errorf("eval --verbose output has no %q:\n%s", want, out)
 		}
 	}
-	code, out, errOut = summitbot(t, nil, "", "eval", "--json")
+	code, out, errOut = summitbot(t, nil, "", "eval", "--json", quarterEvalSet(t))
 	if code != 0 {
 		t.Fatalf("eval --json exited %d: %s", code, errOut)
 	}
@@ -67,7 +72,10 @@ func TestOfflineEmbedders(t *testing.T) {
 
 func TestEvalEmbedders(t *testing.T) {
 	t.Parallel() // a whole eval each: they overlap
-	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown")
+	// Every embedder is calibrated for itself (ranker and judge fitted and
+	// cross-validated): on a quarter of the set, as the table's shape is
+	// what is checked, and the whole set takes minutes under -race.
+	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown", quarterEvalSet(t))
 	if code != 0 {
 		t.Fatalf("eval --embedders exited %d: %s", code, errOut)
 	}
@@ -79,4 +87,30 @@ func TestEvalEmbedders(t *testing.T) {
 	if code, _, errOut := summitbot(t, nil, "", "eval", "--embedders", "glove"); code == 0 || !strings.Contains(errOut, `"glove"`) {
 		t.Errorf("--embedders glove: exit %d, %s", code, errOut)
 	}
+}
+
+// quarterEvalSet writes every fourth question of the built-in eval set to a
+// file and returns its path: enough of each kind for the 10-fold
+// cross-validations, a quarter of the work.
+func quarterEvalSet(t *testing.T) string {
+	t.Helper()
+	set, err := corpus.DefaultEvalSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quarter corpus.EvalSet
+	for i, q := range set.Questions {
+		if i%4 == 0 {
+			quarter.Questions = append(quarter.Questions, q)
+		}
+	}
+	b, err := yaml.Marshal(quarter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "quarter.yaml")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
