@@ -28,9 +28,10 @@ func (Extract) Write(_ context.Context, in *Input, _ func(string)) (*retrieval.A
 }
 
 // keepRelative is how close to the best sentence's score (by the hand
-// weights) another sentence must come to join the answer: below it, a second sentence is more often
-// padding than answer (measured with summitbot eval: 0.7 beat 0.6 and 0.85
-// on answer accuracy without raising false refusals).
+// weights) another sentence must come to join the answer: below it, a
+// second sentence is more often padding than answer (measured with
+// summitbot eval: 0.7 beat 0.6 and 0.85 on answer accuracy without raising
+// false refusals).
 const keepRelative = 0.7
 
 // cite numbers the passages behind the chosen sentences, adding for each
