@@ -116,7 +116,7 @@ func Classify(question string) retrieval.Kind {
 var chatSpeak = map[string]string{
 	"wut": "what", "wat": "what", "wht": "what", "whut": "what",
 	"whos": "who is", "hoo": "who", "wen": "when", "hw": "how",
-	"y": "why", "r": "are", "u": "you", "ur": "your", "n": "and", "w": "with",
+	"y": "why", "r": "are", "u": "you", "ur": "your", "n": "and",
 	"secs": "seconds", "sec": "second", "mins": "minutes", "min": "minute", "hrs": "hours", "hr": "hour",
 	"yrs": "years", "yr": "year", "abt": "about", "bout": "about", "tryna": "trying to", "kinda": "kind of",
 	"sorta": "sort of", "gonna": "going to", "wanna": "want to", "gotta": "got to", "ppl": "people",
