@@ -185,6 +185,12 @@ func TestShards(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "mascot.txt"), []byte(newArticle), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Shard 0 watches the directory too: let its own reload finish first,
+	// or the /reload below may find it running and be told to try again
+	// (which the race detector's slower reloads made happen).
+	if _, err := waitLog(wait, shards[0].stderr, regexp.MustCompile(`msg=reloaded trigger="corpus changed".*added=\[mascot\]`)); err != nil {
+		t.Fatalf("%v\nshard 0:\n%s", err, shards[0].stderr.String())
+	}
 	reload := discordtest.SlashCommand("reload", nil, discordtest.InGuild(guild0),
 		discordtest.WithPermissions(discordgo.PermissionManageGuild))
 	fake.SendInteraction(reload)
