@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -151,31 +152,52 @@ func FitLogistic(names []string, x [][]float64, y []bool, l2, falseRefusalCost f
 // cut sits halfway between two neighbouring probabilities, so it does not
 // hang on one question's exact value.
 func ChooseCut(probs []float64, y []bool, falseRefusalCost float64) float64 {
-	sorted := slices.Clone(probs)
-	slices.Sort(sorted)
-	cuts := []float64{0}
-	for i := 1; i < len(sorted); i++ {
-		if sorted[i] > sorted[i-1] {
-			cuts = append(cuts, (sorted[i]+sorted[i-1])/2)
+	// One sweep over the probabilities in order, counting what falls
+	// below each cut: O(n log n), where trying every cut against every
+	// row was O(n²) (the ranker's pairwise fit has tens of thousands).
+	order := make([]int, len(probs))
+	negatives := 0
+	for i := range order {
+		order[i] = i
+		if !y[i] {
+			negatives++
 		}
 	}
-	cuts = append(cuts, 1)
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(probs[a], probs[b]) })
 	best, bestCost := 0.5, math.Inf(1)
-	for _, c := range cuts {
-		var cost float64
-		for i, p := range probs {
-			switch {
-			case y[i] && p < c:
-				cost += falseRefusalCost
-			case !y[i] && p >= c:
-				cost++
-			}
-		}
+	// try scores cut c, given the answerable and unanswerable rows below it.
+	try := func(c float64, posBelow, negBelow int) {
+		cost := falseRefusalCost*float64(posBelow) + float64(negatives-negBelow)
 		// Among equal costs prefer the cut nearest 0.5: the least extreme.
 		if cost < bestCost || (cost == bestCost && math.Abs(c-0.5) < math.Abs(best-0.5)) {
 			best, bestCost = c, cost
 		}
 	}
+	try(0, 0, 0)
+	var pos, neg int // rows counted so far: those below the next value
+	for i := 0; i < len(order); {
+		v := probs[order[i]]
+		posBefore, negBefore := pos, neg
+		for ; i < len(order) && probs[order[i]] == v; i++ {
+			if y[order[i]] {
+				pos++
+			} else {
+				neg++
+			}
+		}
+		if i < len(order) {
+			c := (v + probs[order[i]]) / 2
+			if c > v {
+				try(c, pos, neg)
+			} else {
+				try(c, posBefore, negBefore) // v and the next are neighbouring floats
+			}
+		}
+		if i == len(order) && v >= 1 {
+			pos, neg = posBefore, negBefore // a probability of 1 is not below the cut of 1
+		}
+	}
+	try(1, pos, neg)
 	return best
 }
 

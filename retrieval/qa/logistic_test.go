@@ -3,6 +3,7 @@ package qa
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -51,5 +52,60 @@ func TestChooseCutWeighsFalseRefusals(t *testing.T) {
 	}
 	if got := ChooseCut(probs, y, 0.5); got < 0.4 {
 		t.Errorf("cut with cheap false refusals = %.2f, want > 0.4", got)
+	}
+}
+
+// TestChooseCutMatchesEveryCut checks the one-sweep ChooseCut against
+// trying every cut on every row, on random fits with ties and extremes.
+func TestChooseCutMatchesEveryCut(t *testing.T) {
+	naive := func(probs []float64, y []bool, cost float64) float64 {
+		sorted := slices.Clone(probs)
+		slices.Sort(sorted)
+		cuts := []float64{0}
+		for i := 1; i < len(sorted); i++ {
+			if sorted[i] > sorted[i-1] {
+				cuts = append(cuts, (sorted[i]+sorted[i-1])/2)
+			}
+		}
+		cuts = append(cuts, 1)
+		best, bestCost := 0.5, math.Inf(1)
+		for _, c := range cuts {
+			var total float64
+			for i, p := range probs {
+				switch {
+				case y[i] && p < c:
+					total += cost
+				case !y[i] && p >= c:
+					total++
+				}
+			}
+			if total < bestCost || (total == bestCost && math.Abs(c-0.5) < math.Abs(best-0.5)) {
+				best, bestCost = c, total
+			}
+		}
+		return best
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 500 {
+		n := r.IntN(40)
+		probs, y := make([]float64, n), make([]bool, n)
+		for i := range probs {
+			switch r.IntN(6) {
+			case 0:
+				probs[i] = 0
+			case 1:
+				probs[i] = 1
+			case 2:
+				probs[i] = float64(r.IntN(4)) / 4 // ties
+			default:
+				probs[i] = r.Float64()
+			}
+			y[i] = r.IntN(2) == 0
+		}
+		for _, cost := range []float64{1, 2} {
+			if got, want := ChooseCut(probs, y, cost), naive(probs, y, cost); got != want {
+				t.Fatalf("ChooseCut(%v, %v, %v) = %v, want %v", probs, y, cost, got, want)
+			}
+		}
 	}
 }
