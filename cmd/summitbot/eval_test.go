@@ -39,7 +39,7 @@ func TestEvalNewMetrics(t *testing.T) {
 			t.Errorf("eval --verbose output has no %q:\n%s", want, out)
 		}
 	}
-	code, out, errOut = summitbot(t, nil, "", "eval", "--json", quarterEvalSet(t))
+	code, out, errOut = summitbot(t, nil, "", "eval", "--json", partOfEvalSet(t, 4))
 	if code != 0 {
 		t.Fatalf("eval --json exited %d: %s", code, errOut)
 	}
@@ -73,9 +73,9 @@ func TestOfflineEmbedders(t *testing.T) {
 func TestEvalEmbedders(t *testing.T) {
 	t.Parallel() // a whole eval each: they overlap
 	// Every embedder is calibrated for itself (ranker and judge fitted and
-	// cross-validated): on a quarter of the set, as the table's shape is
+	// cross-validated): on an eighth of the set, as the table's shape is
 	// what is checked, and the whole set takes minutes under -race.
-	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown", quarterEvalSet(t))
+	code, out, errOut := summitbot(t, nil, "", "eval", "--embedders", "local,sif", "--markdown", partOfEvalSet(t, 8))
 	if code != 0 {
 		t.Fatalf("eval --embedders exited %d: %s", code, errOut)
 	}
@@ -89,26 +89,26 @@ func TestEvalEmbedders(t *testing.T) {
 	}
 }
 
-// quarterEvalSet writes every fourth question of the built-in eval set to a
-// file and returns its path: enough of each kind for the 10-fold
-// cross-validations, a quarter of the work.
-func quarterEvalSet(t *testing.T) string {
+// partOfEvalSet writes every nth question of the built-in eval set to a
+// file and returns its path: for n up to 8, enough of each kind for the
+// 10-fold cross-validations, at an nth of the work.
+func partOfEvalSet(t *testing.T, n int) string {
 	t.Helper()
 	set, err := corpus.DefaultEvalSet()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var quarter corpus.EvalSet
+	var part corpus.EvalSet
 	for i, q := range set.Questions {
-		if i%4 == 0 {
-			quarter.Questions = append(quarter.Questions, q)
+		if i%n == 0 {
+			part.Questions = append(part.Questions, q)
 		}
 	}
-	b, err := yaml.Marshal(quarter)
+	b, err := yaml.Marshal(part)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), "quarter.yaml")
+	path := filepath.Join(t.TempDir(), "part.yaml")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}

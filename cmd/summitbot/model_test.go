@@ -38,7 +38,7 @@ func TestEvalWithOpenAIEmbedder(t *testing.T) {
 	srv := openaitest.New(t)
 	// A quarter of the set: what is checked is that the model's vectors
 	// are used and the calibration warned about, not the figures.
-	code, out, errOut := summitbot(t, embeddingEnv(t, srv), "", "eval", quarterEvalSet(t))
+	code, out, errOut := summitbot(t, embeddingEnv(t, srv), "", "eval", partOfEvalSet(t, 4))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
