@@ -305,9 +305,10 @@ func readArticles(t *testing.T) map[string]string {
 var lowercaseQuestion = regexp.MustCompile(`^[a-z0-9' ]+$`)
 
 // evalFile is one question set checked against the articles: eval.yaml,
-// which the judge and thresholds are fitted on, or holdout.yaml, written
-// blind and never fitted on. Both follow the rules in eval.yaml's header;
-// they differ only in how many questions of each kind they must have.
+// which the judge and thresholds are fitted on, or a held-out set
+// (holdout.yaml), written blind and never fitted on. All follow the rules in
+// eval.yaml's header; they differ only in how many questions of each kind
+// they must have.
 type evalFile struct {
 	name   string
 	prefix string // every id starts with it ("" for none)
@@ -490,25 +491,36 @@ func checkEvalSet(t *testing.T, f evalFile, set *corpus.EvalSet, texts map[strin
 		answerable, speakers, unanswerable, kindCount, tagCount, goldCount)
 }
 
-// The held-out set measures the bot on questions nobody tuned for, so none
-// of them may be an eval.yaml question (ignoring case and punctuation) or
-// share an eval.yaml id.
+// The held-out sets measure the bot on questions nobody tuned for, so none
+// of their questions may be one of an earlier set (ignoring case and
+// punctuation) or share its id: each is disjoint from every set written
+// before it.
 func TestHoldoutDisjointFromEvalSet(t *testing.T) {
-	eval := loadEvalFile(t, "eval.yaml")
-	holdout := loadEvalFile(t, "holdout.yaml")
-	ids := map[string]bool{}
-	questions := map[string]string{}
-	for _, q := range eval.Questions {
-		ids[q.ID] = true
-		questions[normalizeQuestion(q.Question)] = q.ID
+	tests := []struct {
+		name    string
+		earlier []string
+	}{
+		{name: "holdout.yaml", earlier: []string{"eval.yaml"}},
 	}
-	for _, q := range holdout.Questions {
-		if ids[q.ID] {
-			t.Errorf("%s: id also in eval.yaml", q.ID)
-		}
-		if other, ok := questions[normalizeQuestion(q.Question)]; ok {
-			t.Errorf("%s: same question as eval.yaml's %s: %q", q.ID, other, q.Question)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ids := map[string]string{}
+			questions := map[string]string{}
+			for _, name := range tt.earlier {
+				for _, q := range loadEvalFile(t, name).Questions {
+					ids[q.ID] = name
+					questions[normalizeQuestion(q.Question)] = name + "'s " + q.ID
+				}
+			}
+			for _, q := range loadEvalFile(t, tt.name).Questions {
+				if name, ok := ids[q.ID]; ok {
+					t.Errorf("%s: id also in %s", q.ID, name)
+				}
+				if other, ok := questions[normalizeQuestion(q.Question)]; ok {
+					t.Errorf("%s: same question as %s: %q", q.ID, other, q.Question)
+				}
+			}
+		})
 	}
 }
 
