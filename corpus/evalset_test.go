@@ -305,8 +305,8 @@ func readArticles(t *testing.T) map[string]string {
 var lowercaseQuestion = regexp.MustCompile(`^[a-z0-9' ]+$`)
 
 // evalFile is one question set checked against the articles: eval.yaml,
-// which the judge and thresholds are fitted on, or one of the held-out sets
-// (holdout.yaml, holdout2.yaml), written blind and never fitted on. All follow
+// which the judge and thresholds are fitted on, or the held-out set
+// holdout2.yaml, written blind and never fitted on. Both follow
 // the rules in eval.yaml's header; they differ only in how many questions of
 // each kind they must have.
 type evalFile struct {
@@ -332,16 +332,6 @@ var evalFiles = []evalFile{
 			general: 30, otherEvent: 20, nearMiss: 25, manipulation: 10,
 			chat: 10, speakers: 12,
 			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 8,
-		},
-	},
-	{
-		name:   "holdout.yaml",
-		prefix: "ho-",
-		min: evalMinimums{
-			answerable: 50, unanswerable: 50,
-			general: 15, otherEvent: 12, nearMiss: 15, manipulation: 8,
-			chat: 8, speakers: 8,
-			several: 8, paraphrase: 8, number: 8, styled: 8, perGold: 5,
 		},
 	},
 	{
@@ -510,8 +500,7 @@ func TestHoldoutDisjointFromEvalSet(t *testing.T) {
 		name    string
 		earlier []string
 	}{
-		{name: "holdout.yaml", earlier: []string{"eval.yaml"}},
-		{name: "holdout2.yaml", earlier: []string{"eval.yaml", "holdout.yaml"}},
+		{name: "holdout2.yaml", earlier: []string{"eval.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

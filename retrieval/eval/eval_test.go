@@ -68,15 +68,15 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 // it at least as well as either retriever alone (MRR), and find it in the
 // top five at least as often as keyword search and nearly as often as vector
 // search; no citation may be invalid. The other floors sit just below
-// today's measurements on the 162/108/12 set with the fitted ranker and
-// judge (hybrid: recall@5 0.969, answers 0.821, lead sentences 0.704,
-// speakers 0.722, refusals 0.741, false refusals 0.012, every chat message
-// handled). The fitted ranker lost one speaker question of 36 to the hand
-// weights (0.750 before it) while it won seven answers and three leads.
-// These judge with the model fitted on the same set, so they are in-sample
-// (docs/benchmarks.md has the cross-validated figures): they guard against
-// regressions and are not targets, so a change that makes answers better
-// should raise them.
+// today's measurements on the 233/172/21 set (eval.yaml with the first
+// held-out set's questions, which are harder: more paraphrases and chat
+// spellings) with the fitted ranker and judge (hybrid: recall@5 0.97,
+// answers 0.773, lead sentences 0.661, speakers 0.855, refusals 0.791,
+// false refusals 0.039, every chat message handled). These judge with the
+// model fitted on the same set, so they are in-sample (docs/benchmarks.md
+// has the cross-validated figures): they guard against regressions and
+// are not targets, so a change that makes answers better should raise
+// them.
 func TestEvalFigures(t *testing.T) {
 	set, err := corpus.DefaultEvalSet()
 	if err != nil {
@@ -90,13 +90,19 @@ func TestEvalFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	chat := 0
+	for _, q := range set.Questions {
+		if q.IsChat() {
+			chat++
+		}
+	}
 	by := make(map[retrieval.Mode]eval.ModeReport)
 	for _, r := range reps {
 		by[r.Mode] = r
 		if r.CitationValidity != 1 {
 			t.Errorf("%s: citation validity %.3f, want 1", r.Mode, r.CitationValidity)
 		}
-		if r.Chat != 12 || r.ChatHandled != r.Chat || r.Answerable+r.Unanswerable+r.Chat != len(set.Questions) {
+		if r.Chat != chat || r.ChatHandled != r.Chat || r.Answerable+r.Unanswerable+r.Chat != len(set.Questions) {
 			t.Errorf("%s: %d answerable, %d unanswerable, %d chat of %d questions; chat must be scored apart",
 				r.Mode, r.Answerable, r.Unanswerable, r.Chat, len(set.Questions))
 		}
@@ -114,12 +120,12 @@ func TestEvalFigures(t *testing.T) {
 		t.Errorf("hybrid recall@5 %.3f; keyword %.3f, vector %.3f: want ≥ keyword and within 0.02 of vector",
 			h.RecallAt5, k.RecallAt5, v.RecallAt5)
 	}
-	if h.AnswerAccuracy < 0.80 || h.LeadAccuracy < 0.69 || h.SpeakerAccuracy < 0.70 {
-		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.80, ≥ 0.69, ≥ 0.70",
+	if h.AnswerAccuracy < 0.75 || h.LeadAccuracy < 0.64 || h.SpeakerAccuracy < 0.80 {
+		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.75, ≥ 0.64, ≥ 0.80",
 			h.AnswerAccuracy, h.LeadAccuracy, h.SpeakerAccuracy)
 	}
-	if h.RefusalAccuracy < 0.66 || h.FalseRefusals > 0.02 {
-		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.66, ≤ 0.02",
+	if h.RefusalAccuracy < 0.77 || h.FalseRefusals > 0.05 {
+		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.77, ≤ 0.05",
 			h.RefusalAccuracy, h.FalseRefusals)
 	}
 }
