@@ -374,3 +374,27 @@ func TestAnswerNamesWhoSpoke(t *testing.T) {
 		seen[s.Text] = true
 	}
 }
+
+// TestAnswerNamesWhoSpokeAQuotation checks that an answer quoting a
+// quotation paragraph with no attribution of its own quotes with it the
+// sentence, a few sentences before, that names who spoke, marks the
+// sentences left out between them, and cites both.
+func TestAnswerNamesWhoSpokeAQuotation(t *testing.T) {
+	ix := testIndex(t)
+	a, err := answerer(t).Answer(t.Context(), retrieval.Question{Text: "what will happen to russia's ties with south korea in the long run"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Refused || len(a.Sentences) == 0 {
+		t.Fatalf("refused or empty: %q", a.Answer)
+	}
+	lead := a.Sentences[0].Text
+	if !strings.HasPrefix(lead, "Kim also risks upsetting") || !strings.Contains(lead, "Tikhonov") ||
+		!strings.Contains(lead, `told AFP. … "Tactically, they both gain`) {
+		t.Errorf("lead %q does not say who said it, or does not mark the sentences left out", lead)
+	}
+	if len(a.Sentences[0].Citations) < 2 {
+		t.Errorf("lead cites %v, want the attribution's passage and the quotation's", a.Sentences[0].Citations)
+	}
+	checkCitations(t, ix, a)
+}

@@ -47,9 +47,17 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 			continue // quoted already, before the sentence after it
 		}
 		text := c.Text
+		both := "" // the passage text from prev to c, when one passage holds it
 		prev := withSpeaker(ix, c.Sentence, quoted)
 		if prev != nil {
-			text = prev.Text + " " + c.Text
+			both = prev.Text + " " + c.Text
+			text = both
+			if prev.Span.End < c.Span.Start && strings.TrimSpace(prev.Article.Text[prev.Span.End:c.Span.Start]) != "" {
+				// Sentences stand between: the answer marks them left
+				// out, and the passage's quote runs over them.
+				text = prev.Text + " … " + c.Text
+				both = prev.Article.Text[prev.Span.Start:c.Span.End]
+			}
 			quoted[prev] = true
 		}
 		quoted[c.Sentence] = true
@@ -65,8 +73,8 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 					N: n, Source: a.ID, Title: a.Title, Publisher: a.Publisher, Date: a.Date,
 					Chunk: ch.ID, Text: ch.Text, Start: ch.Start, End: ch.End, Quote: src.Text,
 				})
-				if src == prev && strings.Contains(ch.Text, text) {
-					ans.Citations[n-1].Quote = text // both sentences, in one passage
+				if src == prev && strings.Contains(ch.Text, both) {
+					ans.Citations[n-1].Quote = both // both sentences, in one passage
 				}
 			}
 			if !slices.Contains(s.Citations, n) {
@@ -93,17 +101,27 @@ func cite(ix *search.Index, ans *retrieval.Answer, chosen []Candidate) {
 	ans.Answer = b.String()
 }
 
-// withSpeaker returns the sentence before s when s gives its words to a
-// pronoun ("He said North Korea's relations with Russia were 'the first
-// priority'") and that sentence, in the same article, names who spoke: an
-// answer quotes both, so that the reader is told who "he" is. It returns
-// nil otherwise, and when the answer has quoted that sentence already.
+// withSpeaker returns the sentence that names who spoke the words of s,
+// when s does not: the sentence before a sentence of "he said" ("He said
+// North Korea's relations with Russia were 'the first priority'"), or the
+// sentence that names the speaker a few sentences before a quotation with
+// no attribution of its own, or a run of them (see spokenBy). An answer
+// quotes both, so that the reader is told who spoke. A pronoun whose
+// speaker is not found gets the sentence before when that sentence, in
+// the same article, names someone. withSpeaker returns nil otherwise, and
+// when the answer has quoted that sentence already.
 func withSpeaker(ix *search.Index, s *search.Sentence, quoted map[*search.Sentence]bool) *search.Sentence {
-	if !pronounSpeaker(s.Text) {
-		return nil
-	}
 	i, ok := ix.SentenceAt(s.Article.ID, s.Span.Start)
 	if !ok || i == 0 {
+		return nil
+	}
+	if _, at := spokenBy(ix, i); at >= 0 && at < i {
+		if prev := ix.Sentence(at); !quoted[prev] {
+			return prev
+		}
+		return nil
+	}
+	if !pronounSpeaker(s.Text) {
 		return nil
 	}
 	prev := ix.Sentence(i - 1)
@@ -117,7 +135,7 @@ func withSpeaker(ix *search.Index, s *search.Sentence, quoted map[*search.Senten
 // or "she".
 func pronounSpeaker(text string) bool {
 	who := Speakers(text)
-	return len(who) > 0 && !slices.ContainsFunc(who, func(w string) bool { return w != "he" && w != "she" })
+	return len(who) > 0 && !slices.ContainsFunc(who, named)
 }
 
 // namesSomeone reports whether a sentence names anyone a pronoun after it

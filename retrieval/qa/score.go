@@ -119,27 +119,16 @@ var scoreWeights = struct {
 // attribution says whose words sentence i of the index gives, for a
 // question about what speaker said: 1 when they are the speaker's, -1 when
 // they are only someone else's, 0 when the sentence quotes nobody. A
-// pronoun ("…," he said) is the speaker the sentence before names.
+// pronoun ("…," he said) and a quotation with no attribution of its own
+// are the speaker the article quoted last (see spokenBy).
 func attribution(ix *search.Index, i int, speaker string) float64 {
-	s := ix.Sentence(i)
-	who := Speakers(s.Text)
+	who, _ := spokenBy(ix, i)
 	if len(who) == 0 {
 		return 0
 	}
 	asked := strings.Fields(speaker)
 	for _, w := range who {
-		if w == "he" || w == "she" {
-			w = ""
-			if i > 0 && ix.Sentence(i-1).Article == s.Article {
-				for _, p := range Speakers(ix.Sentence(i - 1).Text) {
-					if p != "he" && p != "she" {
-						w = p
-						break
-					}
-				}
-			}
-		}
-		if w != "" && (slices.Contains(asked, w) || sameEntity(ix, w, speaker)) {
+		if !isPronoun(w) && (slices.Contains(asked, w) || sameEntity(ix, w, speaker)) {
 			return 1
 		}
 	}

@@ -2,8 +2,11 @@ package qa
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/summitbot/summitbot/retrieval/search"
 )
 
 // askedSpeaker matches a question about what someone said or thought:
@@ -175,3 +178,100 @@ func isName(w string) bool {
 	}
 	return true
 }
+
+// carryReach is how many sentences back, at most, the speaker of a
+// quotation that does not name them is looked for: a speaker's quotes and
+// "he added" sentences run on for a few sentences after the one that names
+// them, not for the rest of the article.
+const carryReach = 4
+
+// spokenBy returns whose words sentence i of the index gives: the names
+// Speakers finds in it, a pronoun ("…," he said) replaced by the speaker
+// it stands for, and at, the index of the sentence that names them (i
+// itself when it names someone). A quotation with no attribution of its
+// own (`"Tactically, they both gain…"` as a paragraph of its own) is the
+// words of whoever the article quoted last, when nothing but that
+// speaker's quotes and "he said" sentences stand between (see carried).
+// who is nil for a sentence that quotes nobody, or a quotation whose
+// speaker is not found; a pronoun that cannot be resolved stays "he" or
+// "she", and at is then -1.
+func spokenBy(ix *search.Index, i int) (who []string, at int) {
+	s := ix.Sentence(i)
+	who = Speakers(s.Text)
+	if slices.ContainsFunc(who, named) {
+		at = i
+	} else if len(who) == 0 && !bareQuotation(s.Text) {
+		return nil, -1
+	}
+	if at == i && !slices.ContainsFunc(who, isPronoun) {
+		return who, i
+	}
+	name, j := carried(ix, i)
+	if len(who) == 0 {
+		if name == "" {
+			return nil, -1
+		}
+		return []string{name}, j
+	}
+	if at != i {
+		at = j
+	}
+	if name != "" {
+		who = slices.Clone(who)
+		for k, w := range who {
+			if isPronoun(w) {
+				who[k] = name
+			}
+		}
+	}
+	return who, at
+}
+
+// carried returns the speaker that sentence i, a quotation or a sentence
+// of "he said", carries on from, and the index of the sentence that names
+// them: the first name Speakers finds in the nearest sentence before i of
+// the same article that names a speaker, looking back past quotations with
+// no attribution and sentences attributed only to a pronoun, at most
+// carryReach sentences. Any other sentence (narration), a heading or a
+// caption stops the search, and carried returns "", -1.
+func carried(ix *search.Index, i int) (string, int) {
+	next := ix.Sentence(i)
+	for j := i - 1; j >= 0 && j >= i-carryReach; j-- {
+		s := ix.Sentence(j)
+		if s.Article != next.Article || strings.TrimSpace(s.Article.Text[s.Span.End:next.Span.Start]) != "" {
+			break // another article, or a heading or caption between
+		}
+		next = s
+		who := Speakers(s.Text)
+		if k := slices.IndexFunc(who, named); k >= 0 {
+			return who[k], j
+		}
+		if len(who) == 0 && !bareQuotation(s.Text) {
+			break
+		}
+	}
+	return "", -1
+}
+
+// isPronoun reports whether a speaker Speakers returned is a pronoun.
+func isPronoun(w string) bool { return w == "he" || w == "she" }
+
+// named reports whether a speaker Speakers returned is a name.
+func named(w string) bool { return !isPronoun(w) }
+
+// bareQuotation reports whether a sentence is nothing but a quotation:
+// it opens with a quotation mark and, its quoted words taken out, only
+// punctuation is left (`"Tactically, they both gain by getting what they
+// need right now…"`, `“This is our new cosmodrome.”`).
+func bareQuotation(text string) bool {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, `"`) && !strings.HasPrefix(text, "“") {
+		return false
+	}
+	outside := quotedRE.ReplaceAllString(text, "")
+	return !strings.ContainsFunc(outside, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}
+
+// quotedRE matches a quotation in straight or curly double quotation marks
+// (articles mix them: "sacred fight … forces”).
+var quotedRE = regexp.MustCompile(`["“][^"“”]*["”]`)

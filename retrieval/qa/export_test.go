@@ -1,0 +1,5 @@
+package qa
+
+// SpokenBy is spokenBy, for the tests of package qa_test, which read the
+// embedded corpus's index (retrievaltest imports qa).
+var SpokenBy = spokenBy
