@@ -1,5 +1,8 @@
 package qa
 
-// SpokenBy is spokenBy, for the tests of package qa_test, which read the
-// embedded corpus's index (retrievaltest imports qa).
-var SpokenBy = spokenBy
+// Exported for the tests of package qa_test, which read the embedded
+// corpus's index (retrievaltest imports qa).
+var (
+	SpokenBy    = spokenBy
+	Attribution = attribution
+)

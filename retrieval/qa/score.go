@@ -126,9 +126,8 @@ func attribution(ix *search.Index, i int, speaker string) float64 {
 	if len(who) == 0 {
 		return 0
 	}
-	asked := strings.Fields(speaker)
 	for _, w := range who {
-		if !isPronoun(w) && (slices.Contains(asked, w) || sameEntity(ix, w, speaker)) {
+		if !isPronoun(w) && (nameMatches(w, speaker) || sameEntity(ix, w, speaker)) {
 			return 1
 		}
 	}

@@ -53,11 +53,16 @@ var speechVerb = regexp.MustCompile(`\b(?:said|says|say|told|tells|added|adds|wa
 var accordingTo = regexp.MustCompile(`\baccording to\b`)
 
 // Speakers returns who a sentence attributes its words to, lower-cased:
-// the name right before a speech verb ("Mr Putin said", "Kremlin
-// spokesman Dmitry Peskov said", "Kim told Putin"), right after it ("said
+// the name right before a speech verb ("Mr Putin said" gives "putin",
+// "Kremlin spokesman Dmitry Peskov said" "dmitry peskov", "Kim told
+// Putin" "kim"), before the appositive that stands between it and the verb
+// ("Vladimir Tikhonov, professor of Korean studies at the University of
+// Oslo, told AFP" gives "vladimir tikhonov"), right after the verb ("said
 // Mr Putin", "RIA quoted spokeswoman Maria Zakharova as saying") or after
-// "according to". A pronoun subject ("he said") is returned as "he" or
-// "she", for the caller to resolve from the sentence before.
+// "according to". Someone's aide or office is not them: "Kim's translator
+// thanked" gives "kim's translator". A pronoun subject ("he said") is
+// returned as "he" or "she", for the caller to resolve from the sentences
+// before (see spokenBy).
 func Speakers(sentence string) []string {
 	var out []string
 	for _, m := range speechVerb.FindAllStringIndex(sentence, -1) {
@@ -74,9 +79,10 @@ func Speakers(sentence string) []string {
 		}
 		if name := nameBefore(before); name != "" {
 			out = append(out, name)
-		} else if afterQuote(before) {
+		} else if afterQuote(before) && verb != "told" && verb != "tells" {
 			// '"…," said Mr Putin': the speaker follows the verb only
-			// after a quotation; "Experts said Russia would…" names none.
+			// after a quotation; "Experts said Russia would…" names none,
+			// and the name after "told" is who was told.
 			if name := nameAfter(after); name != "" {
 				out = append(out, name)
 			}
@@ -91,8 +97,10 @@ func Speakers(sentence string) []string {
 }
 
 // nameBefore returns the name that ends just before a speech verb, looking
-// back past "was", "has" and the like: "Mr Putin" gives "putin", "he"
-// gives "he".
+// back past "was", "has" and the like and past an appositive between
+// commas: "Mr Putin" gives "putin", "Lim Soo-suk, South Korea's Foreign
+// Ministry spokesperson," gives "lim soo-suk", "he" gives "he", "Kim's
+// translator" gives "kim's translator".
 func nameBefore(s string) string {
 	words := strings.Fields(s)
 	for len(words) > 0 {
@@ -107,17 +115,72 @@ func nameBefore(s string) string {
 		return ""
 	}
 	last := words[len(words)-1]
-	if strings.ContainsAny(last, `,.;:"“”`) {
-		return "" // '…space," said' — no subject before the verb
-	}
 	switch strings.ToLower(last) {
 	case "he", "she":
 		return strings.ToLower(last)
 	}
-	if isName(last) {
-		return strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(last, "'s"), "’s"))
+	if strings.HasSuffix(last, ",") && !strings.ContainsAny(last, `"“”`) {
+		// "Name, appositive, said": the name before the appositive.
+		text := strings.TrimSuffix(strings.Join(words, " "), ",")
+		if i := strings.LastIndex(text, ","); i >= 0 {
+			return nameRun(strings.Fields(text[:i]))
+		}
+		return ""
+	}
+	if strings.ContainsAny(last, `,.;:"“”`) {
+		return "" // '…space," said' — no subject before the verb
+	}
+	if name := nameRun(words); name != "" {
+		return name
+	}
+	if n := len(words); n >= 2 && unicode.IsLower([]rune(last)[0]) && isPossessiveName(words[n-2]) {
+		return strings.ToLower(words[n-2] + " " + last) // "Kim's translator"
 	}
 	return ""
+}
+
+// nameRun returns the name that ends words, lower-cased: the capitalised
+// words at their end, back to a title, an honorific or a word that is not
+// a name ("Kremlin spokesman Dmitry Peskov" gives "dmitry peskov", "In
+// turn, Mr Kim" gives "kim"); "" when the last word is not a name.
+func nameRun(words []string) string {
+	var run []string
+	for k := len(words) - 1; k >= 0; k-- {
+		w := words[k]
+		if strings.ContainsAny(w, `,.;:"“”()`) || speakerTitles[strings.ToLower(w)] || !isName(w) {
+			break
+		}
+		run = append(run, strings.ToLower(w))
+	}
+	slices.Reverse(run)
+	return strings.Join(run, " ")
+}
+
+// isPossessiveName reports whether w is a name in the possessive: "Kim's".
+func isPossessiveName(w string) bool {
+	for _, suf := range []string{"'s", "’s"} {
+		if base, ok := strings.CutSuffix(w, suf); ok {
+			return isName(base)
+		}
+	}
+	return false
+}
+
+// nameMatches reports whether a name Speakers returned and the name a
+// question asks about are the same person's: the words of one are among
+// the words of the other ("putin" and "vladimir putin", "lim" and "lim
+// soo-suk"), a hyphen counting as a space ("chan-il" and "an chan il").
+// "kim's translator" is not "kim".
+func nameMatches(name, asked string) bool {
+	a := strings.Fields(strings.ReplaceAll(name, "-", " "))
+	b := strings.Fields(strings.ReplaceAll(asked, "-", " "))
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	within := func(x, y []string) bool {
+		return !slices.ContainsFunc(x, func(w string) bool { return !slices.Contains(y, w) })
+	}
+	return within(a, b) || within(b, a)
 }
 
 // afterQuote reports whether text ends with a quotation or a comma, the
@@ -135,30 +198,30 @@ var speakerTitles = map[string]bool{
 	"professor": true, "ministry": true, "press": true, "foreign": true, "defence": true, "defense": true,
 }
 
-// nameAfter returns the last word of the name that follows a verb or
-// "according to" within a few words, past titles: "Kremlin spokesman
-// Dmitry Peskov" gives "peskov", "Mr Putin, adding" gives "putin".
+// nameAfter returns the name that follows a verb or "according to" within
+// a few words, past titles: "Kremlin spokesman Dmitry Peskov" gives
+// "dmitry peskov", "Mr Putin, adding" gives "putin".
 func nameAfter(s string) string {
-	name := ""
+	var run []string
 	for i, raw := range strings.Fields(s) {
 		if i > 6 {
 			break
 		}
 		w := strings.Trim(raw, `,.;:"“”'’()`)
 		switch {
-		case isName(w) || w == "Mr" || w == "Dr" || w == "Mrs" || w == "Ms":
-			if isName(w) {
-				name = strings.ToLower(strings.TrimSuffix(w, "'s"))
-			}
+		case isName(w):
+			run = append(run, strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")))
+		case w == "Mr" || w == "Dr" || w == "Mrs" || w == "Ms":
 		case speakerTitles[strings.ToLower(w)] || w == "the":
+			run = nil // "Kremlin spokesman Dmitry Peskov": the name after the title
 		default:
-			return name
+			return strings.Join(run, " ")
 		}
 		if strings.ContainsAny(raw, ",.;:") {
-			return name
+			break
 		}
 	}
-	return name
+	return strings.Join(run, " ")
 }
 
 // isName reports whether w looks like a proper name: capitalised and not a

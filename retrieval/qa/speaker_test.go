@@ -36,16 +36,52 @@ func TestSpeakers(t *testing.T) {
 		{`"We'll talk about all the issues, without haste. There is time," Mr Putin said, when asked whether military co-operation would be on the agenda.`, []string{"putin"}},
 		{`"We will always support the decisions of President Putin," Mr Kim told Mr Putin.`, []string{"kim"}},
 		{`"If North Korea's multiple rocket launchers are provided to Russia, it could have a significant impact on the war in Ukraine," he said.`, []string{"he"}},
-		{`Mr Kim and Mr Putin then met together with their delegations and later one on one, according to Kremlin spokesman Dmitry Peskov.`, []string{"peskov"}},
-		{`"And the situation is of utmost importance," state news agency RIA quoted ministry spokeswoman Maria Zakharova as saying.`, []string{"zakharova"}},
+		{`Mr Kim and Mr Putin then met together with their delegations and later one on one, according to Kremlin spokesman Dmitry Peskov.`, []string{"dmitry peskov"}},
+		{`"And the situation is of utmost importance," state news agency RIA quoted ministry spokeswoman Maria Zakharova as saying.`, []string{"maria zakharova"}},
 		{`Asked whether Russia will help North Korea build satellites, Putin was quoted by Russian state media as saying "that’s why we have come here."`, []string{"putin"}},
 		{`Experts said Russia would probably use the talks to seek artillery shells.`, nil},
 		{`Kim and Putin "may conduct an exchange of ammo for Russia's newer military tech," he added.`, []string{"he"}},
-		{`The White House warned last week that Pyongyang would "pay a price".`, []string{"house"}},
+		{`The White House warned last week that Pyongyang would "pay a price".`, []string{"white house"}},
+		// The whole name, past a title.
+		{`Deputy Foreign Minister Andrei Rudenko said Russia may discuss humanitarian aid with the North Korean delegation.`, []string{"andrei rudenko"}},
+		{`Russian Defense Minister Sergei Shoigu will take part in the negotiations, Putin's press secretary Dmitry Peskov said.`, []string{"dmitry peskov"}},
+		// The subject before an appositive, not a name in the appositive
+		// or the listener after "told".
+		{`Lim Soo-suk, South Korea’s Foreign Ministry spokesperson, said Seoul was maintaining communication with Moscow while closely monitoring Kim’s visit.`, []string{"lim soo-suk"}},
+		{`Ahn Chan-il, a defector-turned-researcher who runs the World Institute for North Korea Studies, said the relationship could have a significant effect on Russia's war in Ukraine.`, []string{"ahn chan-il"}},
+		{`Kim also risks upsetting another major ally, China, by meeting Putin, Vladimir Tikhonov, professor of Korean studies at the University of Oslo, told AFP.`, []string{"vladimir tikhonov"}},
+		{`Foreign Ministry spokeswoman Maria Zakharova told TASS.`, []string{"maria zakharova"}},
+		// Someone's office or aide is not them.
+		{`Russia's natural resources minister Alexander Kozlov greeted Kim when he arrived in the country, Kozlov's ministry told TASS.`, []string{"kozlov's ministry"}},
+		{`Kim's translator told Putin he was grateful for the warm welcome.`, []string{"kim's translator"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, Speakers(tt.sentence)); diff != "" {
 			t.Errorf("Speakers(%.50q…) (-want +got):\n%s", tt.sentence, diff)
+		}
+	}
+}
+
+func TestNameMatches(t *testing.T) {
+	tests := []struct {
+		name, asked string
+		want        bool
+	}{
+		{"putin", "putin", true},
+		{"vladimir putin", "putin", true},
+		{"kim", "kim jong un", true},
+		{"lim soo-suk", "lim", true},
+		{"chan-il", "an chan il", true},
+		{"ahn chan-il", "an chan il", false}, // the alias group says they are one (sameEntity)
+		{"kim's translator", "kim", false},
+		{"kozlov's ministry", "kozlov", false},
+		{"sergei shoigu", "sergei lavrov", false},
+		{"white house", "putin", false},
+		{"", "putin", false},
+	}
+	for _, tt := range tests {
+		if got := nameMatches(tt.name, tt.asked); got != tt.want {
+			t.Errorf("nameMatches(%q, %q) = %v, want %v", tt.name, tt.asked, got, tt.want)
 		}
 	}
 }

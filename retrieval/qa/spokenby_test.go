@@ -69,7 +69,14 @@ func TestSpokenByCarriesTheSpeaker(t *testing.T) {
 		{"kim-sacred-fight", `"For the well-being and prosperity`, []string{"putin"}, `"A toast to the future`},
 		// "He said" is the speaker of the sentence before.
 		{"kim-sacred-fight", "He said North Korea’s relations", []string{"kim"}, `"We will always support`},
-		{"reuters-vostochny", "“As neighbours, our countries", []string{"peskov"}, "Asked whether the leaders would discuss weapons"},
+		{"reuters-vostochny", "“As neighbours, our countries", []string{"dmitry peskov"}, "Asked whether the leaders would discuss weapons"},
+		// A run of "he said", "he added" and a quotation paragraph, after
+		// the sentence that names the speaker before an appositive.
+		{"afp-arms-deal", "Kim also risks upsetting", []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
+		{"afp-arms-deal", `"China will be hardly too happy`, []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
+		{"afp-arms-deal", `Kim and Putin "may conduct an exchange`, []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
+		{"afp-arms-deal", `"Tactically, they both gain`, []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
+		{"kim-sacred-fight", `"If North Korea's multiple rocket launchers`, []string{"ahn chan-il"}, "Ahn Chan-il, a defector-turned-researcher"},
 		// Narration quotes nobody, whatever stands before it.
 		{"reuters-vostochny", "He also congratulated Mr Kim", nil, ""},
 		{"ap-siberian-summit", "Kim Jong Un may also seek energy", nil, ""},
@@ -139,5 +146,35 @@ func TestSpokenByStops(t *testing.T) {
 	}
 	if who, at := qa.SpokenBy(ix, i-1); !cmp.Equal(who, []string{"putin"}) || at != sentenceIndex(t, ix, d.ID, `"A toast`) {
 		t.Errorf("the fourth quotation after its speaker: SpokenBy = %q, %d; want [putin] and the toast", who, at)
+	}
+}
+
+// TestAttribution: a sentence is the asked speaker's words (1) when
+// spokenBy gives them to any form of the speaker's name, someone else's
+// (-1) when it gives them to others only, and nobody's (0) when it quotes
+// nobody.
+func TestAttribution(t *testing.T) {
+	ix := testIndex(t)
+	tests := []struct {
+		article, sentence, speaker string
+		want                       float64
+	}{
+		{"afp-arms-deal", `"Tactically, they both gain`, "tikhonov", 1},
+		{"afp-arms-deal", `"Tactically, they both gain`, "vladimir tikhonov", 1},
+		{"afp-arms-deal", `"Tactically, they both gain`, "kim", -1},
+		{"afp-arms-deal", "Kim also risks upsetting", "kim", -1},
+		{"kim-sacred-fight", `"If North Korea's multiple rocket launchers`, "an chan il", 1}, // an alias of Ahn Chan-il
+		{"afp-arms-deal", `"If North Korea's multiple rocket launchers`, "ahn chan-il", 1},   // the article spells it "An Chan-il"
+		{"ap-siberian-summit", "Lim Soo-suk, South Korea’s Foreign Ministry spokesperson", "lim", 1},
+		{"ap-siberian-summit", "Lim Soo-suk, South Korea’s Foreign Ministry spokesperson", "seoul", -1},
+		{"reuters-vostochny", "“As neighbours, our countries", "kremlin spokesman", 1},
+		{"afp-arms-deal", "Russia's natural resources minister Alexander Kozlov", "kozlov", -1},
+		{"ap-siberian-summit", "Kim Jong Un may also seek energy", "kim", 0},
+	}
+	for _, tt := range tests {
+		i := sentenceIndex(t, ix, tt.article, tt.sentence)
+		if got := qa.Attribution(ix, i, tt.speaker); got != tt.want {
+			t.Errorf("attribution(%.40q…, %q) = %v, want %v", tt.sentence, tt.speaker, got, tt.want)
+		}
 	}
 }
