@@ -9,12 +9,30 @@ import (
 	"github.com/summitbot/summitbot/retrieval/search"
 )
 
+// askedVerbs are the verbs of a question about what someone said or
+// thought.
+const askedVerbs = `say|said|says|think|thinks|thought|tell|told|warn|warned|add|added|claim|claimed|promise|promised|mention|mentioned|reply|replied|respond|responded|react|reacted|announce|announced|stress|stressed|note|noted|praise|praised|feel|felt|toast|toasted|comment|commented|answer|answered|describe|described|pledge|pledged|vow|vowed|explain|explained`
+
+// askedName is the name in a question about what someone said: a word or
+// up to three, after a title.
+const askedName = `((?:mr\.? |dr\.? |president |spokesman |minister )?[a-z][a-z'’.-]*(?: [a-z][a-z'’-]*){0,2})`
+
 // askedSpeaker matches a question about what someone said or thought:
 // "what did kim say about the war", "wht did putin think abt it", "how did
-// peskov respond". The name is the group; it may be two words ("kim jong
+// peskov respond", "did putin say anything about…", "what kind of support
+// did kim say…". The name is the group; it may be two words ("kim jong
 // un" is cut to its first word by the verb list, which is enough to match
 // a speaker by any of their names).
-var askedSpeaker = regexp.MustCompile(`(?i)\b(?:what|wht|wat|wut|how)(?: exactly)? (?:did|does|do|has|had|was|is|would)\s+((?:mr\.? |dr\.? |president |spokesman |minister )?[a-z][a-z'’.-]*(?: [a-z][a-z'’-]*){0,2})\s+(?:say|said|says|think|thinks|thought|tell|told|warn|warned|add|added|claim|claimed|promise|promised|mention|mentioned|reply|replied|respond|responded|react|reacted|announce|announced|stress|stressed|note|noted|praise|praised|feel|felt|toast|toasted|comment|commented|answer|answered)\b`)
+var askedSpeaker = regexp.MustCompile(`(?i)(?:\b(?:what|wht|wat|wut|how)(?: exactly)? (?:was|is)|\b(?:did|does|do|has|had|would))\s+` + askedName + `\s+(?:` + askedVerbs + `)\b`)
+
+// askedOpening matches a question that opens with what someone said and
+// asks about it further on: "kim said russia was standing up to what kind
+// of forces", "Kim said he was sure the Russian army would triumph
+// against what?".
+var askedOpening = regexp.MustCompile(`(?i)^\s*(?:so |and |but )?` + askedName + `\s+(?:said|says|told|tells|warned|warns|claimed|claims|thinks|thought|stressed|promised|pledged|vowed|described|describes|added)\b`)
+
+// askedAccordingTo matches "according to Putin, what is Kim really into?".
+var askedAccordingTo = regexp.MustCompile(`(?i)\baccording to\s+` + askedName + `\s*(?:[,?.!]|$)`)
 
 // askedPossessive matches "what was kim's reaction", "whats putins take on".
 var askedPossessive = regexp.MustCompile(`(?i)\b(?:what|wht|wat)(?:'s|s| was| is| were)\s+([a-z][a-z-]*?)(?:'s|’s|s)\s+(?:reaction|response|view|take|opinion|comment|message|answer|words|quote|toast|promise|warning)\b`)
@@ -23,14 +41,18 @@ var askedPossessive = regexp.MustCompile(`(?i)\b(?:what|wht|wat)(?:'s|s| was| is
 var notSpeakers = map[string]bool{
 	"they": true, "it": true, "he": true, "she": true, "you": true, "u": true, "we": true, "the": true,
 	"this": true, "that": true, "people": true, "everyone": true, "anyone": true, "i": true,
+	"who": true, "what": true, "which": true, "when": true, "where": true, "why": true, "how": true,
+	"someone": true, "somebody": true, "anybody": true, "nobody": true,
 }
 
 // AskedSpeaker returns the person a "what did X say" question asks about,
 // lower-cased, or "" when the question is not of that shape.
 func AskedSpeaker(question string) string {
-	m := askedSpeaker.FindStringSubmatch(question)
-	if m == nil {
-		m = askedPossessive.FindStringSubmatch(question)
+	var m []string
+	for _, re := range []*regexp.Regexp{askedSpeaker, askedOpening, askedAccordingTo, askedPossessive} {
+		if m = re.FindStringSubmatch(question); m != nil {
+			break
+		}
 	}
 	if m == nil {
 		return ""

@@ -16,6 +16,21 @@ func TestAskedSpeaker(t *testing.T) {
 		"what did they say":                           "",
 		"where did putin and kim meet":                "",
 		"what did kim jong un say to putin at dinner": "kim jong un",
+		// A yes/no question, or a wh-word before the noun it asks about.
+		"did putin say anything about the war":                "putin",
+		"what kind of aid did rudenko say might be discussed": "rudenko",
+		"how did zakharova describe the dialogue":             "zakharova",
+		"what did putin pledge last week":                     "putin",
+		// A question that opens with what someone said, or with whom.
+		"so kim said what about the sanctions":           "kim",
+		"lim warned against what exactly":                "lim",
+		"according to peskov, will the deals be public?": "peskov",
+		// No name: nobody, a description, a question word.
+		"who said shoigu would attend the talks":   "",
+		"did the kremlin say anything":             "",
+		"who wins according to the oslo professor": "",
+		"when did north korea fire the missiles":   "",
+		"experts said russia wants what":           "experts", // as "what do experts think"
 	}
 	for q, want := range tests {
 		got := AskedSpeaker(q)
