@@ -68,7 +68,7 @@ func AskedSpeaker(question string) string {
 }
 
 // speechVerb matches the verbs that attribute words to a speaker.
-var speechVerb = regexp.MustCompile(`\b(?:said|says|say|told|tells|added|adds|warned|warns|replied|stressed|noted|praised|toasted|announced|claimed|insisted|quoted|saying)\b`)
+var speechVerb = regexp.MustCompile(`\b(?:said|says|say|told|tells|added|adds|warned|warns|replied|stressed|noted|praised|toasted|announced|claimed|insisted|quoted|saying|thanked|congratulated|vowed|pledged|promised|urged|hinted|declared|explained|assured)\b`)
 
 // accordingTo matches an attribution after the fact: "…, according to
 // Kremlin spokesman Dmitry Peskov".
@@ -155,8 +155,10 @@ func nameBefore(s string) string {
 	if name := nameRun(words); name != "" {
 		return name
 	}
-	if n := len(words); n >= 2 && unicode.IsLower([]rune(last)[0]) && isPossessiveName(words[n-2]) {
-		return strings.ToLower(words[n-2] + " " + last) // "Kim's translator"
+	if n := len(words); n >= 2 && unicode.IsLower([]rune(last)[0]) && isPossessiveName(words[n-2]) && !officeHolders[last] {
+		// "Kim's translator", "Kozlov's ministry"; "North Korea's leader"
+		// is someone this sentence does not name.
+		return strings.ToLower(words[n-2] + " " + last)
 	}
 	return ""
 }
@@ -218,6 +220,14 @@ var speakerTitles = map[string]bool{
 	"spokesman": true, "spokeswoman": true, "spokesperson": true, "minister": true, "president": true,
 	"leader": true, "secretary": true, "official": true, "director": true, "analyst": true,
 	"professor": true, "ministry": true, "press": true, "foreign": true, "defence": true, "defense": true,
+}
+
+// officeHolders are the titles of speakerTitles that name a person by
+// their office: "North Korea's leader" may be the Kim a question asks
+// about.
+var officeHolders = map[string]bool{
+	"spokesman": true, "spokeswoman": true, "spokesperson": true, "minister": true, "president": true,
+	"leader": true, "secretary": true, "official": true, "director": true, "analyst": true, "professor": true,
 }
 
 // nameAfter returns the name that follows a verb or "according to" within

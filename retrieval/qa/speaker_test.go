@@ -68,7 +68,10 @@ func TestSpeakers(t *testing.T) {
 		{`Foreign Ministry spokeswoman Maria Zakharova told TASS.`, []string{"maria zakharova"}},
 		// Someone's office or aide is not them.
 		{`Russia's natural resources minister Alexander Kozlov greeted Kim when he arrived in the country, Kozlov's ministry told TASS.`, []string{"kozlov's ministry"}},
-		{`Kim's translator told Putin he was grateful for the warm welcome.`, []string{"kim's translator"}},
+		{`Kim's translator thanked Putin for the warm welcome, "despite being busy."`, []string{"kim's translator"}},
+		{`Via a translator, Mr Kim thanked Mr Putin for the invitation and for the warmth of his reception.`, []string{"kim"}},
+		// An office-holder the sentence does not name.
+		{`North Korea's leader has vowed closer ties with Moscow saying his country would "always be with Russia".`, nil},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, Speakers(tt.sentence)); diff != "" {

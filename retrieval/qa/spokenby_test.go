@@ -77,8 +77,9 @@ func TestSpokenByCarriesTheSpeaker(t *testing.T) {
 		{"afp-arms-deal", `Kim and Putin "may conduct an exchange`, []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
 		{"afp-arms-deal", `"Tactically, they both gain`, []string{"vladimir tikhonov"}, "Kim also risks upsetting"},
 		{"kim-sacred-fight", `"If North Korea's multiple rocket launchers`, []string{"ahn chan-il"}, "Ahn Chan-il, a defector-turned-researcher"},
+		{"reuters-vostochny", "He also congratulated Mr Kim", []string{"putin"}, "“I am glad to see you,”"},
 		// Narration quotes nobody, whatever stands before it.
-		{"reuters-vostochny", "He also congratulated Mr Kim", nil, ""},
+		{"reuters-vostochny", "The summit between the leaders", nil, ""},
 		{"ap-siberian-summit", "Kim Jong Un may also seek energy", nil, ""},
 	})
 }
