@@ -20,11 +20,12 @@ import (
 
 func runEval(ctx context.Context, e *env, args []string) error {
 	fs, cfgPath := newFlags("eval", e)
-	asJSON := fs.Bool("json", false, "print the reports as JSON")
-	markdown := fs.Bool("markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
-	verbose := fs.Bool("verbose", false, "also list what the hybrid mode got wrong: answers, lead sentences, speakers, refusals by tag, chat")
-	writeCal := fs.String("write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
-	ablation := fs.Bool("ablation", false, "also cross-validate the judge with each of its features left out in turn")
+	var o evalOptions
+	fs.BoolVar(&o.asJSON, "json", false, "print the reports as JSON")
+	fs.BoolVar(&o.markdown, "markdown", false, "print the table as Markdown (as in docs/benchmarks.md)")
+	fs.BoolVar(&o.verbose, "verbose", false, "also list what the hybrid mode got wrong: answers, lead sentences, speakers, refusals by tag, chat")
+	fs.StringVar(&o.writeCal, "write-calibration", "", "measure refusal thresholds on the set, write them to `file`, and evaluate with them")
+	fs.BoolVar(&o.ablation, "ablation", false, "also cross-validate the judge with each of its features left out in turn")
 	embedders := fs.String("embedders", "", "compare embedders instead: a comma `list` of retrieval.embedder values, or all (local,sif,fused), each calibrated for itself, in vector and hybrid mode")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -42,8 +43,41 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *embedders != "" {
-		return compareEmbedders(ctx, e, cfg, set, *embedders, *asJSON, *markdown)
+		return compareEmbedders(ctx, e, cfg, set, *embedders, o.asJSON, o.markdown)
 	}
+	// The reports are printed as soon as they are measured, before the
+	// slower cross-validation.
+	res, err := measureEval(ctx, e, cfg, set, o, func(res *evalResult) error {
+		return res.printReports(e.stdout, o)
+	})
+	if err != nil {
+		return err
+	}
+	res.printFits(e.stdout, o)
+	return nil
+}
+
+// evalOptions are eval's flags but --config and --embedders: asJSON,
+// writeCal and ablation decide what is measured, markdown and verbose only
+// how it is printed.
+type evalOptions struct {
+	asJSON, markdown, verbose, ablation bool
+	writeCal                            string
+}
+
+// evalResult is what one eval measured: every mode's report and, unless
+// only JSON was asked for, the hybrid mode's cross-validated ranker and
+// judge.
+type evalResult struct {
+	reports  []eval.ModeReport
+	rankerCV *eval.RankerCV
+	judgeCV  []eval.Ablation
+}
+
+// measureEval evaluates set in every mode, calibrating first if o.writeCal
+// names a file, and hands the reports to reported (if not nil); then,
+// unless o.asJSON, it cross-validates the fitted ranker and judge.
+func measureEval(ctx context.Context, e *env, cfg Config, set *corpus.EvalSet, o evalOptions, reported func(*evalResult) error) (*evalResult, error) {
 	// Each mode is measured on an engine of its own, built as every command
 	// builds it, in that mode and with the threshold being measured.
 	embedder := ""
@@ -56,52 +90,76 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return g.engine, g.Close, nil
 	}
 	cal, err := loadCalibration(cfg)
-	if err != nil && *writeCal == "" {
-		return err // writing a calibration needs no old one
+	if err != nil && o.writeCal == "" {
+		return nil, err // writing a calibration needs no old one
 	}
-	if *writeCal != "" {
+	if o.writeCal != "" {
 		if cal, err = eval.Calibrate(ctx, open, set); err != nil {
-			return err
+			return nil, err
 		}
 		cal.Embedder = embedder
-		if err := writeJSONFile(*writeCal, cal); err != nil {
-			return err
+		if err := writeJSONFile(o.writeCal, cal); err != nil {
+			return nil, err
 		}
 	}
 	reports, err := eval.Evaluate(ctx, open, set, cal, retrieval.Modes)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(reports)
+	res := &evalResult{reports: reports}
+	if reported != nil {
+		if err := reported(res); err != nil {
+			return nil, err
+		}
 	}
-	if *markdown {
-		printMarkdown(e.stdout, reports)
-	} else {
-		printReports(e.stdout, reports)
+	if o.asJSON {
+		return res, nil
 	}
-	// The figures above rank and judge with the shipped ranker and model,
-	// fitted on this very set; their own figures are cross-validated.
+	// The reports rank and judge with the shipped ranker and model, fitted
+	// on this very set; their own figures are cross-validated.
 	fit, err := eval.Fit(ctx, open, set, retrieval.Hybrid)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	printRankerCV(e.stdout, fit.Calibration.RankerCV, *markdown)
-	abl := []eval.Ablation{{CV: fit.Calibration.CV}}
-	if *ablation {
-		abl = eval.AblateJudge(fit.Observations, fit.FoldObservations)
+	res.rankerCV = fit.Calibration.RankerCV
+	res.judgeCV = []eval.Ablation{{CV: fit.Calibration.CV}}
+	if o.ablation {
+		res.judgeCV = eval.AblateJudge(fit.Observations, fit.FoldObservations)
 	}
-	printJudgeCV(e.stdout, abl, *markdown)
-	if *verbose {
-		for _, r := range reports {
+	return res, nil
+}
+
+// printReports prints the reports as JSON, or as a table for a terminal or
+// in Markdown.
+func (res *evalResult) printReports(w io.Writer, o evalOptions) error {
+	if o.asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res.reports)
+	}
+	if o.markdown {
+		printMarkdown(w, res.reports)
+	} else {
+		printReports(w, res.reports)
+	}
+	return nil
+}
+
+// printFits prints what follows the table: the cross-validated ranker and
+// judge, then with --verbose the hybrid mode's misses. JSON has none.
+func (res *evalResult) printFits(w io.Writer, o evalOptions) {
+	if o.asJSON {
+		return
+	}
+	printRankerCV(w, res.rankerCV, o.markdown)
+	printJudgeCV(w, res.judgeCV, o.markdown)
+	if o.verbose {
+		for _, r := range res.reports {
 			if r.Mode == retrieval.Hybrid {
-				printMisses(e.stdout, r)
+				printMisses(w, r)
 			}
 		}
 	}
-	return nil
 }
 
 // printMisses lists what a mode got wrong: answerable questions answered

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -19,11 +23,8 @@ import (
 // misses. --verbose prints the plain table before the misses, so one eval
 // checks both.
 func TestEvalNewMetrics(t *testing.T) {
-	t.Parallel() // a whole eval each: they overlap
-	code, out, errOut := summitbot(t, nil, "", "eval", "--verbose")
-	if code != 0 {
-		t.Fatalf("eval exited %d: %s", code, errOut)
-	}
+	t.Parallel() // the whole set is measured once (fullEval), the quarter here overlaps it
+	out := fullEval(t, evalOptions{verbose: true})
 	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
 	if !reflect.DeepEqual(header, []string{"metric", "keyword", "vector", "hybrid"}) {
 		t.Errorf("header = %q", header)
@@ -39,7 +40,7 @@ func TestEvalNewMetrics(t *testing.T) {
 			t.Errorf("eval --verbose output has no %q:\n%s", want, out)
 		}
 	}
-	code, out, errOut = summitbot(t, nil, "", "eval", "--json", partOfEvalSet(t, 4))
+	code, out, errOut := summitbot(t, nil, "", "eval", "--json", partOfEvalSet(t, 4))
 	if code != 0 {
 		t.Fatalf("eval --json exited %d: %s", code, errOut)
 	}
@@ -87,6 +88,54 @@ func TestEvalEmbedders(t *testing.T) {
 	if code, _, errOut := summitbot(t, nil, "", "eval", "--embedders", "glove"); code == 0 || !strings.Contains(errOut, `"glove"`) {
 		t.Errorf("--embedders glove: exit %d, %s", code, errOut)
 	}
+}
+
+// fullEvalRun is the one measurement of the whole built-in eval set that
+// fullEval prints.
+var fullEvalRun struct {
+	sync.Once
+	res    *evalResult
+	stderr string
+	err    error
+}
+
+// fullEval returns what summitbot eval prints for the whole built-in eval
+// set in an empty environment, as its --markdown and --verbose flags in o
+// ask. Those only change the printing, so the set is measured once, by the
+// first test that asks, for every test of the run: a whole eval takes
+// about 5 CPU-seconds, more under -race. It runs what runEval runs after
+// parsing its flags.
+func fullEval(t *testing.T, o evalOptions) string {
+	t.Helper()
+	if o != (evalOptions{markdown: o.markdown, verbose: o.verbose}) {
+		t.Fatalf("fullEval prints with --markdown and --verbose only, not %+v", o)
+	}
+	r := &fullEvalRun
+	r.Do(func() {
+		var stderr bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr, getenv: func(string) string { return "" }}
+		defer func() { r.stderr = stderr.String() }()
+		set, err := loadEvalSet(nil)
+		if err != nil {
+			r.err = err
+			return
+		}
+		cfg, err := LoadConfig("", e.getenv)
+		if err != nil {
+			r.err = err
+			return
+		}
+		r.res, r.err = measureEval(context.Background(), e, cfg, set, evalOptions{}, nil)
+	})
+	if r.err != nil {
+		t.Fatalf("eval of the whole set: %v\n%s", r.err, r.stderr)
+	}
+	var out bytes.Buffer
+	if err := r.res.printReports(&out, o); err != nil {
+		t.Fatal(err)
+	}
+	r.res.printFits(&out, o)
+	return out.String()
 }
 
 // partOfEvalSet writes every nth question of the built-in eval set to a
