@@ -48,5 +48,8 @@ const (
 	KindMoney    Kind = "money"    // how much did it cost
 	KindAge      Kind = "age"      // how old
 	KindHeight   Kind = "height"   // how tall
+	KindDay      Kind = "day"      // what day of the week, what date
+	KindYear     Kind = "year"     // what year, which years
+	KindMeans    Kind = "means"    // how did he get there, did he fly
 	KindOther    Kind = "other"
 )

@@ -54,7 +54,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 		a.Query += " " + correct(ix, ctxText)
 	}
 	a.Expanded = ix.Expand(a.Query)
-	a.Focus = focus(ix, a.Searched)
+	a.Focus = focus(ix, a.Searched, a.Kind)
 	_, a.Plain = ix.Aliases().Mentions(a.Searched)
 	a.Speaker = AskedSpeaker(a.Searched)
 	a.Counted = counted(a.Searched)
@@ -79,6 +79,11 @@ var kindCues = []struct {
 	{retrieval.KindDuration, regexp.MustCompile(`(?i)\bhow\s+long\b|\bhow\s+much\s+time\b|\bhow\s+many\s+(seconds|minutes|hours|days|weeks|months|years)\b|\bduration\b`)},
 	{retrieval.KindDistance, regexp.MustCompile(`(?i)\bhow\s+far\b|\bdistance\b|\bhow\s+many\s+(km|kilomet(er|re)s|miles)\b`)},
 	{retrieval.KindCount, regexp.MustCompile(`(?i)\bhow\s+many\b|\bhow\s+much\b|\bnumber\s+of\b|\bhow\s+often\b`)},
+	// "what day", "which years": a time of that grain, before "when".
+	{retrieval.KindDay, regexp.MustCompile(`(?i)\b(what|which)\s+(day|weekday)\b|\bday\s+of\s+the\s+week\b`)},
+	{retrieval.KindYear, regexp.MustCompile(`(?i)\b(what|which)\s+years?\b|\bin\s+what\s+years?\b`)},
+	// "how did he get there", "did kim fly": how someone travelled.
+	{retrieval.KindMeans, regexp.MustCompile(`(?i)\bhow\s+(did|does|do|will|would|was|were|is|are)\s+(\S+\s+){1,4}?(get|go|come|travel|arrive|reach|make\s+it|journey|commute)\b|^\s*(did|does|do|was|were|is|will)\s+(\S+\s+){1,4}?(fly|flew|flying|drive|drove|driving|sail|take\s+(a|the|his|her)\s+(plane|jet|train|car|boat|flight))\b`)},
 	{retrieval.KindTime, regexp.MustCompile(`(?i)\bwhen\b|\bwhat\s+(year|day|date|month|time)\b|\bwhich\s+(year|day|date|month)\b|\bin\s+what\s+year\b`)},
 	{retrieval.KindPerson, regexp.MustCompile(`(?i)\bwho(m|se)?\b|\bwhich\s+(\w+\s+){0,2}(officials?|ministers?|person|people|leaders?|experts?|analysts?|spokes\w*|researchers?|professors?|guys?|man|men|woman|women|dude|lady|general|marshal|diplomat|envoy|aide)\b|\bname\s+of\b`)},
 	{retrieval.KindPlace, regexp.MustCompile(`(?i)\bwhere\b|\bwhich\s+(city|country|place|region|border)\b|\bwhat\s+(city|country|place|region)\b`)},
@@ -165,6 +170,9 @@ var cueWords = map[string]bool{
 	"long": true, "far": true, "mani": true, "much": true, "time": true,
 	"year": true, "dai": true, "date": true, "name": true, "often": true, "number": true,
 	"kind": true, "sort": true, "type": true,
+	// the frame of a question about an event ("where did the summit
+	// happen"), which the answer need not repeat
+	"happen": true, "occur": true,
 	// asking about the telling rather than the fact
 	"tell": true, "sai": true, "say": true, "said": true, "articl": true, "accord": true, "report": true,
 	// chat filler, and what is left of "Kim’s" and "whats" (bleve's
@@ -173,6 +181,17 @@ var cueWords = map[string]bool{
 	"realli": true, "actual": true, "actualli": true, "lol": true, "abt": true, "stuff": true,
 	"anyth": true, "someth": true, "also": true, "ever": true, "still": true, "just": true,
 	"exactli": true, "even": true, "sinc": true, "thing": true, "basic": true, "pretti": true,
+}
+
+// travelWords are the (analysed) verbs of travel: in a question asking how
+// someone travelled (retrieval.KindMeans) they say what kind of answer it
+// wants, as "long" does in "how long", and the answer need not repeat them:
+// "how did kim get to russia" is answered by "travelled overland … in his
+// bullet-proof train", not by "a chance to get around sanctions".
+var travelWords = map[string]bool{
+	"get": true, "got": true, "go": true, "went": true, "come": true, "came": true, "travel": true,
+	"arriv": true, "reach": true, "journei": true, "fly": true, "flew": true, "drive": true,
+	"drove": true, "sail": true, "commut": true,
 }
 
 // wordRE finds the words of a question, for spelling correction.
@@ -265,7 +284,7 @@ type Focus struct {
 }
 
 // focus analyses a question into what a passage must mention to answer it.
-func focus(ix *rsearch.Index, question string) Focus {
+func focus(ix *rsearch.Index, question string, kind retrieval.Kind) Focus {
 	canon, rest := ix.Aliases().Mentions(question)
 	var n Focus
 	seen := make(map[string]bool)
@@ -283,7 +302,7 @@ func focus(ix *rsearch.Index, question string) Focus {
 		n.weights = append(n.weights, w/float64(len(ts)))
 	}
 	for _, t := range ix.Analyze(rest) {
-		if seen[t] || cueWords[t] {
+		if seen[t] || cueWords[t] || kind == retrieval.KindMeans && travelWords[t] {
 			continue
 		}
 		seen[t] = true

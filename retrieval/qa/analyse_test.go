@@ -127,6 +127,13 @@ func TestClassify(t *testing.T) {
 		{"What did Putin say about space?", retrieval.KindQuote},
 		{"What time did the talks start?", retrieval.KindClock},
 		{"Where did they meet?", retrieval.KindPlace},
+		{"wut day of the week was this summit on", retrieval.KindDay},
+		{"which day did they meet", retrieval.KindDay},
+		{"what date did luna 25 crash", retrieval.KindTime}, // a date, not only a weekday
+		{"in which years did kim travel abroad", retrieval.KindYear},
+		{"how did kim get to russia", retrieval.KindMeans},
+		{"did kim fly there or what", retrieval.KindMeans},
+		{"how did kim and putin understand each other", retrieval.KindOther},
 		{"Tell me about the summit", retrieval.KindOther},
 	} {
 		if got := qa.Classify(tt.q); got != tt.want {

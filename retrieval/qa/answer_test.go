@@ -108,6 +108,8 @@ func TestAnswerFacts(t *testing.T) {
 		want     string // in the answer's first sentence and in a cited passage
 	}{
 		{"Where did Putin and Kim meet?", "Vostochny"},
+		{"where did the summit happen", "Vostochny"}, // "summit" is "meeting" (aliases), "happen" a frame word
+		{"How did Kim get to Russia?", "train"},      // a means of travel, from a passage retrieval ranked low
 		{"How long did Putin and Kim's handshake last?", "40 seconds"},
 		{"how long did the putin kim tlaks last", "two hours"},                // misspelled
 		{"How far is Vostochny from Vladivostok?", "1,000"},                   // distance

@@ -70,6 +70,10 @@ type Facts struct {
 	Passages []string // the passages of the best few sentences
 	Read     []string // every sentence of the retrieved passages
 	Evidence float64  // the keyword evidence: the question's rarity-weighted terms covered by the best fitting sentence and its passage
+	// Unheard is set when the question asks what someone said
+	// (Analysis.Speaker) and no sentence of the retrieved passages gives
+	// their words.
+	Unheard bool
 }
 
 // FeatureNames name the judge's features, in the order Features returns
@@ -86,6 +90,7 @@ var FeatureNames = []string{
 	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
 	"missing",         // specific terms of the question the articles hold in no form (see MissingTerms)
 	"premise",         // 0 when the question takes for granted an event whose verb the retrieved passages never use (see PremiseVerb)
+	"heard",           // 0 when the question asks what someone said and the retrieved passages never give their words
 }
 
 // Features returns the judge's feature values for f, in the order of
@@ -114,7 +119,15 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.focusExact(words, top),
 		float64(min(len(m.MissingTerms(cmp.Or(f.Plain, f.Question))), 3)),
 		m.premiseHeld(f.Question, f.Read),
+		heard(f.Unheard),
 	}
+}
+
+func heard(unheard bool) float64 {
+	if unheard {
+		return 0
+	}
+	return 1
 }
 
 // rare is the frequency rank past which a word names something specific
@@ -406,6 +419,9 @@ func (m *Meaning) MissingTerms(question string) []string {
 			}
 			if c >= 0.8 || !m.names[near] {
 				continue // a spelling of one of their words, or no name at all
+			}
+			if m.rel.Common(w) {
+				continue // an ordinary word near a name: "oblast", "anywhere"
 			}
 		}
 		out = append(out, w)

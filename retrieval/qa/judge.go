@@ -82,8 +82,12 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 		facts.Top = append(facts.Top, c.Text)
 		facts.Passages = append(facts.Passages, c.Chunk.Text)
 	}
+	facts.Unheard = a.Speaker != ""
 	for _, c := range best {
 		facts.Read = append(facts.Read, c.Text)
+		if c.Features != nil && c.Features[6] > 0 {
+			facts.Unheard = false // the speaker's words (RankFeatureNames' "speaker")
+		}
 	}
 	facts.Lead = facts.Top[0]
 	x := f.Meaning.Features(facts)

@@ -184,3 +184,24 @@ func TestSmallTalkFollowUpIsNotRewritten(t *testing.T) {
 		t.Errorf("%d rewrites of a real follow-up, want 1", rw.n)
 	}
 }
+
+// TestJudgeHearsTheSpeaker checks the judge's "heard" feature: a question
+// about what someone said whom the articles never quote reads 0, one about
+// a speaker they quote 1, and a question about no speaker 1.
+func TestJudgeHearsTheSpeaker(t *testing.T) {
+	ans := answerer(t)
+	for q, want := range map[string]float64{
+		"what did chinas foreign ministry say about the summit": 0,
+		"what did putin say about satellites":                   1,
+		"what did peskov say abt the talks":                     1,
+		"where did putin and kim meet":                          1,
+	} {
+		a, err := ans.Answer(t.Context(), retrieval.Question{Text: q}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := a.Features["heard"]; !ok || got != want {
+			t.Errorf("%q: heard = %v (present %v), want %v", q, got, ok, want)
+		}
+	}
+}

@@ -169,6 +169,7 @@ func (p *Pipeline) answer(ctx context.Context, a Analysis, start time.Time, draf
 	if err != nil {
 		return nil, err
 	}
+	r = addTyped(p.Index, a, r, p.rank)
 	ans := &retrieval.Answer{
 		Question:  a.Question,
 		Writer:    retrieval.Extractive,

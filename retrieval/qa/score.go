@@ -162,6 +162,9 @@ var kindBonus = map[retrieval.Kind]float64{
 	retrieval.KindMoney:    0.5,
 	retrieval.KindAge:      0.5,
 	retrieval.KindHeight:   0.5,
+	retrieval.KindDay:      0.5,
+	retrieval.KindYear:     0.5,
+	retrieval.KindMeans:    0.5,
 }
 
 // kindEvidence recognises, in a sentence, the kind of fact a question asks
@@ -180,13 +183,18 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 	retrieval.KindMoney:    regexp.MustCompile(`(?i)[$€£¥₽]\s?\d|\b\d[\d,.]*\s*(bn|m|billion|million|trillion|thousand)?\s*(dollars?|euros?|roubles?|rubles?|yuan|won|pounds|usd)\b`),
 	retrieval.KindAge:      regexp.MustCompile(`(?i)\b\d+-year-old\b|\b\d+\s+years?\s+old\b|\baged\s+\d+|\bborn\s+(in|on)\b`),
 	retrieval.KindHeight:   regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(m|metres?|meters?|feet|ft|foot)\b(\s+(tall|high))?|\b\d[\d,.]*-(metre|meter|foot)\b`),
+	retrieval.KindDay:      regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|(?i)\b(yesterday|today|tomorrow)\b`),
+	retrieval.KindYear:     regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
+	retrieval.KindMeans:    regexp.MustCompile(`(?i)\b(trains?|planes?|aircraft|jets?|flights?|flew|flown|car|cars|limousines?|motorcade|convoy|overland|by\s+(air|road|rail|sea|land)|drove|driven|ships?|boats?|helicopters?|railways?|aboard|travel(l)?ed|travel(l)?ing)\b`),
 	retrieval.KindReason:   regexp.MustCompile(`(?i)\b(because|so\s+that|in\s+order|to\s+reduce|to\s+seek|why|chosen|reason|as\s+\w+\s+plans)\b`),
 }
 
 // measurable kinds ask for a fact of a recognisable form. A passage that
 // covers the question's words but holds no fact of that form does not
 // answer it: "When did Luna-25 crash?" is not answered by the sentence
-// saying that it crashed.
+// saying that it crashed. A day and a year are not among them, though
+// their forms are as plain: made measurable, they refused more answerable
+// questions than unanswerable ones (summitbot eval, cross-validated).
 var measurable = map[retrieval.Kind]bool{
 	retrieval.KindDuration: true, retrieval.KindDistance: true, retrieval.KindCount: true, retrieval.KindTime: true,
 	retrieval.KindClock: true, retrieval.KindSpeed: true, retrieval.KindWeight: true, retrieval.KindPerson: true,

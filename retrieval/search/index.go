@@ -34,6 +34,7 @@ type Index struct {
 	// everywhere holds the words every article uses: the subject of the
 	// corpus ("putin", "kim", "korea"), never an answer in themselves.
 	everywhere map[string]bool
+	principals []string // see Principals
 
 	// What answers are made of, analysed once here rather than per question.
 	sentences  []Sentence
@@ -162,6 +163,8 @@ type Sentence struct {
 // links near-duplicate sentences across articles.
 func (ix *Index) analyseSentences(ctx context.Context) error {
 	c := ix.corpus
+	ix.principals = ix.findPrincipals()
+	principals := ix.principalTerms()
 	ix.sentenceAt = make(map[place]int)
 	ix.chunkTerms = make(map[string]map[string]bool, len(c.Chunks))
 	for i := range c.Chunks {
@@ -175,14 +178,29 @@ func (ix *Index) analyseSentences(ctx context.Context) error {
 			}
 			ix.sentenceAt[at] = len(ix.sentences)
 			text := a.Text[sp.Start:sp.End]
+			terms := termSet(ix.Terms(text))
+			if pairRE.MatchString(text) {
+				for _, t := range principals {
+					terms[t] = true
+				}
+			}
 			ix.sentences = append(ix.sentences, Sentence{
-				Article: a, Chunk: ch, Span: sp, Text: text, Terms: termSet(ix.Terms(text)),
+				Article: a, Chunk: ch, Span: sp, Text: text, Terms: terms,
 			})
 		}
 	}
 	texts := make([]string, len(ix.sentences))
 	for i, s := range ix.sentences {
 		texts[i] = ix.Expand(s.Text)
+		if pairRE.MatchString(s.Text) && len(principals) > 0 {
+			// After the alias expansion's separator, as an expansion is.
+			if !strings.Contains(texts[i], " \n") {
+				texts[i] += " \n"
+			} else {
+				texts[i] += " ; "
+			}
+			texts[i] += strings.Join(ix.Principals(), " ")
+		}
 	}
 	vecs, err := ix.embedder.Embed(retrieval.WithEmbedWhat(ctx, "sentences"), texts)
 	if err != nil {
@@ -416,6 +434,51 @@ func (ix *Index) Word(w string) Word { return ix.words[w] }
 // Vocabulary yields every lower-cased word of the corpus: the dictionary a
 // misspelled question word is corrected against. Its order is unspecified.
 func (ix *Index) Vocabulary() iter.Seq2[string, Word] { return maps.All(ix.words) }
+
+// pairRE finds the phrases news uses for the two people a story is about,
+// once it has named them: "the two leaders", "the two men", "the pair".
+var pairRE = regexp.MustCompile(`(?i)\b(?:the|both)\s+(?:two\s+)?(?:leaders|men)\b|\bthe\s+pair\b`)
+
+// principalTerms returns the analysed terms of Principals: whom a corpus
+// of stories about one event is about. A sentence that calls them "the two
+// leaders" is given these terms, so that "The two men began their meeting
+// at the Vostochny Cosmodrome" covers "Where did Putin and Kim meet?" as
+// well as a sentence that names them.
+func (ix *Index) principalTerms() []string {
+	return ix.Terms(strings.Join(ix.Principals(), " "))
+}
+
+// Principals returns the lower-cased names of the people every article is
+// about, sorted: the words of a name that some article gives a title
+// ("President Vladimir Putin", "leader Kim Jong Un", "Mr Kim") and that
+// every article uses, mostly capitalised. A corpus of one article, or of
+// articles about different people, has none.
+func (ix *Index) Principals() []string { return ix.principals }
+
+// findPrincipals computes Principals (see there).
+func (ix *Index) findPrincipals() []string {
+	titled := map[string]bool{}
+	for _, a := range ix.corpus.Articles {
+		for _, m := range titledRE.FindAllStringSubmatch(a.Text, -1) {
+			for _, w := range wordRE.FindAllString(m[1], -1) {
+				titled[strings.ToLower(w)] = true
+			}
+		}
+	}
+	var names []string
+	for w := range titled {
+		if ix.everywhere[w] && ix.words[w].Name() {
+			names = append(names, w)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// titledRE finds a title and the name after it: up to three capitalised
+// words, unbroken by punctuation ("President Vladimir Putin", "leader Kim
+// Jong Un", "Mr Kim").
+var titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Dr|President|[Ll]eader|Chairman|Premier|Chancellor|King|Queen)\.?\s+(\p{Lu}[\p{L}-]*(?:\s+\p{Lu}[\p{L}-]*){0,2})`)
 
 // Everywhere reports whether every article uses the lower-cased word w: the
 // subject of the corpus ("putin", "kim", "korea"), never an answer in
