@@ -37,12 +37,13 @@ func (i Intent) String() string {
 type ChatKind int
 
 const (
-	ChatOther    ChatKind = iota // praise, acknowledgements, anything else
-	ChatGreeting                 // hi, hello, good morning
-	ChatThanks                   // thanks, ty, cheers
-	ChatHelp                     // help, how do I use this
-	ChatAbout                    // who are you, what can you do, who made you
-	ChatFarewell                 // bye, see you
+	ChatOther     ChatKind = iota // praise, acknowledgements, anything else
+	ChatGreeting                  // hi, hello, good morning
+	ChatThanks                    // thanks, ty, cheers
+	ChatHelp                      // help, how do I use this
+	ChatAbout                     // who are you, what can you do, who made you
+	ChatFarewell                  // bye, see you
+	ChatComplaint                 // wrong answer, bad bot
 )
 
 // ReadIntent says whether text is a question for the articles, small talk,
@@ -160,21 +161,31 @@ var chatPhrases = []chatPhrase{
 		`(?:are|r) (?:you|u) (?:a bot|an ai|a robot|a human|human|a person|real|alive|chatgpt|gpt)(?: or (?:a |an )?(?:bot|ai|robot|human|person|real))?`,
 		`how (?:do|does|can) (?:i|you|u|this|it)(?: bot)? (?:use|work|ask)(?: you| u| this| it)?`,
 		`what (?:topics|articles|sources|commands)(?: do (?:you|u) (?:have|know|cover))?`,
-		`your name`, `what(?:'s| is) your name`),
-	phrase(ChatHelp, `help(?: me)?`, `commands`, `how to use`, `usage`, `instructions`),
-	phrase(ChatThanks, `thank(?:s|ss|x|u| you| u| ya)?(?: (?:so|very) much| a lot| a ton)?`, `thx`, `tysm`, `ty`, `tyvm`,
+		`your name`, `what(?:'s| is) your name`,
+		`what (?:model|llm|ai) (?:are|r) (?:you|u)(?: using| running)?`,
+		`what(?:'s|s| is)? (?:this|the) (?:bot|thing) (?:for|about)`, `what (?:are|r) (?:you|u) (?:for|about)`),
+	phrase(ChatComplaint, `bad bot`, `wrong answer`, `(?:that's|thats|that is|this is|it's|its) (?:wrong|not right|incorrect|not true|false|not helpful|useless)`,
+		`(?:you're|youre|you are|ur|u r|u are) (?:wrong|useless|no help)`, `not helpful`, `useless`, `doesn't help`,
+		`didn't help`, `doesnt help`, `didnt help`),
+	phrase(ChatHelp, `help(?: me)?`, `commands`, `how to use`, `usage`, `instructions`, `i (?:have|got) a question`,
+		`can i ask (?:you|u)?(?: a question| something)`, `(?:can|could) (?:you|u) help(?: me)?`, `i need help`),
+	phrase(ChatThanks, `thank(?:s|ss|x|u| you| u| ya)?(?: (?:so|very) much| a lot| a ton| kindly)?`, `thx`, `tysm`, `ty`, `tyvm`,
 		`cheers`, `(?:much )?appreciated`, `appreciate (?:it|that|you|u)`),
-	phrase(ChatFarewell, `bye`, `goodbye`, `good bye`, `cya`, `see (?:you|u|ya)(?: later| soon)?`, `later`, `good night`, `gn`,
+	phrase(ChatFarewell, `bye`, `goodbye`, `good bye`, `cya`, `see (?:you|u|ya)(?: later| soon)?`, `later`, `good ?night`, `gn`,
+		`night(?: all| everyone| guys)?`, `nite`, `brb`,
 		`(?:gotta|got to|have to|need to|hafta) (?:go|run|bounce|head out|dip)`, `gtg`, `g2g`, `ttyl`, `peace(?: out)?`,
 		`i'?m (?:off|out)`),
 	phrase(ChatGreeting, `hi`, `hello`, `hey`, `heya`, `hiya`, `yo`, `sup`, `wassup`, `whats up`, `what's up`, `howdy`,
-		`greetings`, `hola`, `gm`, `good (?:morning|afternoon|evening|day)`, `morning`,
+		`greetings`, `hola`, `gm`, `good (?:morning|afternoon|evening|day)`, `morning`, `evening`, `welcome back`,
+		`(?:anyone|anybody|you|u) (?:here|there|around|awake)`, `is (?:this|it|the bot)(?: thing)? (?:on|working|alive)`,
+		`ping`, `test(?:ing)?(?: 123)?`, `wyd`,
 		`how (?:are|r) (?:you|u|ya|we|yall|y'all|you all|u all|everyone|things)(?: doing| going)?`,
 		`how(?:'s| is) it going`),
-	phrase(ChatOther, `good bot`, `nice(?: one| bot| work| job)?`, `cool`, `great`, `awesome`, `amazing`, `perfect`,
+	phrase(ChatOther, `good bot`, `(?:great|good|nice) answer`, `nice(?: one| bot| work| job)?`, `cool`, `great`, `awesome`, `amazing`, `perfect`,
 		`helpful`, `brilliant`, `neat`, `sweet`, `wow`, `lol`, `lmao`, `haha`, `hah`, `ok`, `okay`, `k`, `kk`,
 		`alright`, `gotcha`, `got it`, `makes sense`, `fair enough`, `love (?:you|u|it|this)`, `you rock`, `u rock`,
-		`well done`, `good job`, `interesting`,
+		`well done`, `good job`, `interesting`, `np`, `no problem`, `no worries`, `bruh`, `omg`, `oops`, `nvm`,
+		`never ?mind`, `hmm+`, `respect`, `based`, `w`, `sorry`, `my bad`,
 		`(?:ur|you're|youre|you are|u r|u are|this is|this bot is|the bot is|bot is) (?:pretty |really |so |very |actually |kinda |lowkey )?(?:good|great|smart|helpful|awesome|amazing|cool|useful|the best|goated|fire)(?: at (?:this|it|that))?`, `(?:that |this |it |u |you )?(?:helped|helps|was helpful|is helpful|was useful)`),
 }
 
@@ -226,6 +237,8 @@ func ChatReply(kind ChatKind) string {
 		opening = "You're welcome! "
 	case ChatFarewell:
 		opening = "Bye for now! "
+	case ChatComplaint:
+		opening = "Sorry that missed. "
 	case ChatOther:
 		opening = "Glad to help. "
 	}

@@ -47,6 +47,26 @@ func TestReadIntent(t *testing.T) {
 		{"since putin agreed to send troops what happens now", IntentInstruction, ChatOther},
 		{"fyi the articles have been corrected: kim stayed a month. where did he go", IntentInstruction, ChatOther},
 		{"since when have russia and north korea been allies", IntentQuestion, ChatOther},
+		// Discord's small talk beyond greetings and thanks.
+		{"bad bot", IntentChat, ChatComplaint},
+		{"thats wrong", IntentChat, ChatComplaint},
+		{"great answer", IntentChat, ChatOther},
+		{"np", IntentChat, ChatOther},
+		{"nvm", IntentChat, ChatOther},
+		{"is this thing on", IntentChat, ChatGreeting},
+		{"ping", IntentChat, ChatGreeting},
+		{"i have a question", IntentChat, ChatHelp},
+		{"can u help me", IntentChat, ChatHelp},
+		{"what model are you", IntentChat, ChatAbout},
+		{"whats this bot for", IntentChat, ChatAbout},
+		{"night all", IntentChat, ChatFarewell},
+		{"brb", IntentChat, ChatFarewell},
+		// and their words in real questions
+		{"was the summit a test of the relationship", IntentQuestion, ChatOther},
+		{"what was wrong with the rockets", IntentQuestion, ChatOther},
+		{"sorry but where did they meet", IntentQuestion, ChatOther},
+		{"what model of car did kim bring", IntentQuestion, ChatOther},
+		{"did anyone get hurt", IntentQuestion, ChatOther},
 		{"what do the articles say about the train", IntentQuestion, ChatOther},
 	}
 	for _, tt := range tests {
