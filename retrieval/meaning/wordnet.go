@@ -212,5 +212,24 @@ func (r *Relations) Common(word string) bool {
 	return false
 }
 
+// BaseForm returns the one WordNet base form that word is an inflection of,
+// when word is not a base form itself: "meet" for "met", "take" for
+// "took", "missile" for "missiles". ok is false for a word that is a base
+// form itself ("forest", though "fore" + "-est" would read as a
+// superlative; "said", an adjective too), that WordNet lacks, or that may
+// inflect two base forms.
+func (r *Relations) BaseForm(word string) (base string, ok bool) {
+	id, found := r.t.ID(word)
+	if !found {
+		return "", false
+	}
+	var buf [8]int
+	bases := r.baseForms(id, buf[:0])
+	if len(bases) != 1 || bases[0] == id {
+		return "", false
+	}
+	return r.t.Word(bases[0]), true
+}
+
 // Related is DefaultRelations().Related(a, b).
 func Related(a, b string) Relation { return DefaultRelations().Related(a, b) }

@@ -150,3 +150,17 @@ func TestCommon(t *testing.T) {
 		}
 	}
 }
+
+func TestBaseForm(t *testing.T) {
+	r := DefaultRelations()
+	for w, want := range map[string]string{
+		"met": "meet", "took": "take", "flew": "fly", "missiles": "missile", "is": "be",
+		"putin": "", "train": "", "news": "", // their own base form, or none WordNet knows
+		"forest": "", "said": "", "men": "", // base forms themselves ("fore" + "-est"; the adjective; WordNet's "Men")
+	} {
+		got, ok := r.BaseForm(w)
+		if got != want || ok != (want != "") {
+			t.Errorf("BaseForm(%q) = %q, %v; want %q", w, got, ok, want)
+		}
+	}
+}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -61,9 +60,9 @@ func NewBM25(docs []Doc) (*BM25, error) {
 	// scorch keeps the field statistics BM25 needs. Path "" keeps scorch in
 	// memory.
 	m.ScoringModel = index.BM25Scoring
-	m.DefaultAnalyzer = en.AnalyzerName
+	m.DefaultAnalyzer = analyzerName
 	field := mapping.NewTextFieldMapping()
-	field.Analyzer = en.AnalyzerName
+	field.Analyzer = analyzerName
 	field.Store = false
 	field.IncludeTermVectors = false
 	field.IncludeInAll = false
@@ -89,8 +88,8 @@ func NewBM25(docs []Doc) (*BM25, error) {
 
 func (b *BM25) build(m *mapping.IndexMappingImpl, docs []Doc) error {
 	var err error
-	if b.analyzer = m.AnalyzerNamed(en.AnalyzerName); b.analyzer == nil {
-		return fmt.Errorf("no analyzer %q", en.AnalyzerName)
+	if b.analyzer = m.AnalyzerNamed(analyzerName); b.analyzer == nil {
+		return fmt.Errorf("no analyzer %q", analyzerName)
 	}
 	batch := b.idx.NewBatch()
 	for _, d := range docs {
