@@ -34,22 +34,23 @@ type Kind string
 
 // The kinds of question the answerer tells apart.
 const (
-	KindDuration Kind = "duration" // how long
-	KindDistance Kind = "distance" // how far
-	KindTime     Kind = "time"     // when, what year
-	KindPerson   Kind = "person"   // who
-	KindCount    Kind = "count"    // how many
-	KindPlace    Kind = "place"    // where
-	KindReason   Kind = "reason"   // why
-	KindQuote    Kind = "quote"    // what did X say
-	KindClock    Kind = "clock"    // what time of day
-	KindSpeed    Kind = "speed"    // how fast
-	KindWeight   Kind = "weight"   // how heavy
-	KindMoney    Kind = "money"    // how much did it cost
-	KindAge      Kind = "age"      // how old
-	KindHeight   Kind = "height"   // how tall
-	KindDay      Kind = "day"      // what day of the week, what date
-	KindYear     Kind = "year"     // what year, which years
-	KindMeans    Kind = "means"    // how did he get there, did he fly
+	KindDuration Kind = "duration"    // how long
+	KindDistance Kind = "distance"    // how far
+	KindTime     Kind = "time"        // when, what year
+	KindPerson   Kind = "person"      // who
+	KindCount    Kind = "count"       // how many
+	KindPlace    Kind = "place"       // where
+	KindReason   Kind = "reason"      // why
+	KindQuote    Kind = "quote"       // what did X say
+	KindClock    Kind = "clock"       // what time of day
+	KindSpeed    Kind = "speed"       // how fast
+	KindWeight   Kind = "weight"      // how heavy
+	KindMoney    Kind = "money"       // how much did it cost
+	KindAge      Kind = "age"         // how old
+	KindHeight   Kind = "height"      // how tall
+	KindDay      Kind = "day"         // what day of the week, what date
+	KindYear     Kind = "year"        // what year, which years
+	KindMeans    Kind = "means"       // how did he get there, did he fly
+	KindTemp     Kind = "temperature" // how hot, at what temperature
 	KindOther    Kind = "other"
 )

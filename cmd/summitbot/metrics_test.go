@@ -215,10 +215,12 @@ func TestServeMetrics(t *testing.T) {
 		`summitbot_feedback_votes_total{vote="unhelpful"} 0`,
 	)
 
-	// A refused question from another user; an invalid one, which takes
-	// nothing from the allowance; and three more from the first user, who
-	// has two left of the default burst of 3.
-	fake.SendInteraction(discordtest.SlashCommand("ask", map[string]any{"question": "Who won the 2018 football World Cup?"},
+	// A refused question from another user (a name the articles never
+	// mention: refused by rule, not by where the fitted judge's cut
+	// falls); an invalid one, which takes nothing from the allowance; and
+	// three more from the first user, who has two left of the default
+	// burst of 3.
+	fake.SendInteraction(discordtest.SlashCommand("ask", map[string]any{"question": "What is the capital of Australia?"},
 		discordtest.From("200000000000000002", "other")))
 	fake.SendInteraction(discordtest.SlashCommand("ask", map[string]any{"question": "   "}))
 	for range 3 {

@@ -68,11 +68,12 @@ func TestShippedCalibrationIsCurrent(t *testing.T) {
 // it at least as well as either retriever alone (MRR), and find it in the
 // top five at least as often as keyword search and nearly as often as vector
 // search; no citation may be invalid. The other floors sit just below
-// today's measurements on the 233/172/21 set (eval.yaml with the first
-// held-out set's questions, which are harder: more paraphrases and chat
-// spellings) with the fitted ranker and judge (hybrid: recall@5 0.961,
-// answers 0.803, lead sentences 0.691, speakers 0.945, refusals 0.779,
-// false refusals 0.030, every chat message handled). These judge with the
+// today's measurements on the 343/226/21 set (eval.yaml with the first
+// held-out set's questions and the p3- ones, which are harder: mostly
+// paraphrases in chat's spelling) with the fitted ranker and judge
+// (hybrid: recall@5 0.953, answers 0.711, lead sentences 0.571, speakers
+// 0.897, refusals 0.699, false refusals 0.079, every chat message
+// handled). These judge with the
 // model fitted on the same set, so they are in-sample (docs/benchmarks.md
 // has the cross-validated figures): they guard against regressions and
 // are not targets, so a change that makes answers better should raise
@@ -108,8 +109,8 @@ func TestEvalFigures(t *testing.T) {
 		}
 	}
 	h := by[retrieval.Hybrid]
-	if h.RecallAt5 < 0.95 {
-		t.Errorf("hybrid recall@5 = %.3f, want ≥ 0.95", h.RecallAt5)
+	if h.RecallAt5 < 0.94 {
+		t.Errorf("hybrid recall@5 = %.3f, want ≥ 0.94", h.RecallAt5)
 	}
 	for _, m := range []retrieval.Mode{retrieval.Keyword, retrieval.Vector} {
 		if h.MRR < by[m].MRR {
@@ -120,12 +121,12 @@ func TestEvalFigures(t *testing.T) {
 		t.Errorf("hybrid recall@5 %.3f; keyword %.3f, vector %.3f: want ≥ keyword and within 0.02 of vector",
 			h.RecallAt5, k.RecallAt5, v.RecallAt5)
 	}
-	if h.AnswerAccuracy < 0.78 || h.LeadAccuracy < 0.66 || h.SpeakerAccuracy < 0.90 {
-		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.78, ≥ 0.66, ≥ 0.90",
+	if h.AnswerAccuracy < 0.69 || h.LeadAccuracy < 0.55 || h.SpeakerAccuracy < 0.87 {
+		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.69, ≥ 0.55, ≥ 0.87",
 			h.AnswerAccuracy, h.LeadAccuracy, h.SpeakerAccuracy)
 	}
-	if h.RefusalAccuracy < 0.76 || h.FalseRefusals > 0.05 {
-		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.76, ≤ 0.05",
+	if h.RefusalAccuracy < 0.67 || h.FalseRefusals > 0.09 {
+		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.67, ≤ 0.09",
 			h.RefusalAccuracy, h.FalseRefusals)
 	}
 }

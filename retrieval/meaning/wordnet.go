@@ -41,7 +41,6 @@ const (
 	relHypernym   = 3
 	relDerivation = 4
 	relProper     = 5
-	relCommon     = 6
 	idMask        = 1<<29 - 1
 )
 
@@ -77,7 +76,7 @@ func LoadRelations(t *Table, b []byte) (*Relations, error) {
 		return nil, errors.New("not a wordnet relation table (bad magic)")
 	}
 	u := func(off int) int { return int(binary.LittleEndian.Uint32(b[off:])) }
-	if u(8) != 2 {
+	if u(8) != 1 {
 		return nil, errors.New("unknown wordnet table version")
 	}
 	if u(12) != t.n {
@@ -192,24 +191,6 @@ func (r *Relations) ProperName(word string) bool {
 		}
 	}
 	return len(bases) > 0
-}
-
-// Common reports whether WordNet knows word (lower-case, as Tokens gives
-// it) as an ordinary word in some sense, or as an inflection of one:
-// "oblast", "anywhere", "china" (porcelain), "sat"; not "australia",
-// "tolstoy", nor a word WordNet lacks ("uni", "russky").
-func (r *Relations) Common(word string) bool {
-	id, ok := r.t.ID(word)
-	if !ok {
-		return false
-	}
-	var buf [8]int
-	for _, b := range r.baseForms(id, buf[:0]) {
-		if r.has(b, relCommon, b) {
-			return true
-		}
-	}
-	return false
 }
 
 // BaseForm returns the one WordNet base form that word is an inflection of,

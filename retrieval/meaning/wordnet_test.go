@@ -133,24 +133,6 @@ func TestProperName(t *testing.T) {
 	}
 }
 
-func TestCommon(t *testing.T) {
-	r := DefaultRelations()
-	for w, want := range map[string]bool{
-		"anywhere": true, "munitions": true, "cosmonaut": true,
-		"china":     true,                    // porcelain too
-		"sat":       true,                    // the past of "sit"
-		"pics":      true,                    // an inflection of "pic"
-		"australia": false, "tolstoy": false, // names only
-		"oblast": false, // not in WordNet 3.0
-		"uni":    false, // chat's, not WordNet's
-		"zzzq":   false, // not in the table
-	} {
-		if got := r.Common(w); got != want {
-			t.Errorf("Common(%q) = %v, want %v", w, got, want)
-		}
-	}
-}
-
 func TestBaseForm(t *testing.T) {
 	r := DefaultRelations()
 	for w, want := range map[string]string{

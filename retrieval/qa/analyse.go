@@ -73,6 +73,7 @@ var kindCues = []struct {
 	{retrieval.KindSpeed, regexp.MustCompile(`(?i)\bhow\s+fast\b|\bspeed\b|\bhow\s+quickly\b`)},
 	{retrieval.KindWeight, regexp.MustCompile(`(?i)\bhow\s+heavy\b|\bhow\s+much\b.*\bweigh(s|ed|t)?\b|\bweigh(s|t)?\b`)},
 	{retrieval.KindMoney, regexp.MustCompile(`(?i)\bhow\s+much\b.*\b(cost|costs|costed|pay|paid|spend|spent|worth|charge|charged|sell|sold|buy|bought)\b|\bhow\s+much\s+(money|cash)\b|\bwhat\s+(did|does|do|will|would)\b.*\bcost\b|\b(price|budget)\s+of\b|\bwhat\s+was\s+the\s+(price|budget|bill)\b`)},
+	{retrieval.KindTemp, regexp.MustCompile(`(?i)\bhow\s+(hot|cold|warm|chilly)\b|\b(what|which)\s+temp(erature)?s?\b|\btemperature\b|\bboiling\s+point\b|\bfreezing\s+point\b`)},
 	{retrieval.KindAge, regexp.MustCompile(`(?i)\bhow\s+old\b|\bwhat\s+age\b|\bage\s+of\b|\bwhat\s+year\s+was\s+\w+(\s+\w+)?\s+born\b`)},
 	// "how high is it", not "how high a priority".
 	{retrieval.KindHeight, regexp.MustCompile(`(?i)\bhow\s+tall\b|\bhow\s+high\s+(is|was|are|were|does|did|do|can|will|up|above)\b|\bheight\b`)},

@@ -133,6 +133,8 @@ func TestClassify(t *testing.T) {
 		{"in which years did kim travel abroad", retrieval.KindYear},
 		{"how did kim get to russia", retrieval.KindMeans},
 		{"did kim fly there or what", retrieval.KindMeans},
+		{"At what temperature does water boil at sea level?", retrieval.KindTemp},
+		{"how cold was it at vostochny", retrieval.KindTemp},
 		{"how did kim and putin understand each other", retrieval.KindOther},
 		{"Tell me about the summit", retrieval.KindOther},
 	} {

@@ -420,9 +420,6 @@ func (m *Meaning) MissingTerms(question string) []string {
 			if c >= 0.8 || !m.names[near] {
 				continue // a spelling of one of their words, or no name at all
 			}
-			if m.rel.Common(w) {
-				continue // an ordinary word near a name: "oblast", "anywhere"
-			}
 		}
 		out = append(out, w)
 	}

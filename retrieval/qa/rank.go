@@ -269,7 +269,7 @@ var typedKinds = map[retrieval.Kind]bool{
 	retrieval.KindDay: true, retrieval.KindYear: true, retrieval.KindMeans: true,
 	retrieval.KindDuration: true, retrieval.KindDistance: true, retrieval.KindClock: true,
 	retrieval.KindSpeed: true, retrieval.KindWeight: true, retrieval.KindMoney: true,
-	retrieval.KindAge: true, retrieval.KindHeight: true,
+	retrieval.KindAge: true, retrieval.KindHeight: true, retrieval.KindTemp: true,
 }
 
 // hasKind is hasKindEvidence for sentence i of ix.

@@ -165,6 +165,7 @@ var kindBonus = map[retrieval.Kind]float64{
 	retrieval.KindDay:      0.5,
 	retrieval.KindYear:     0.5,
 	retrieval.KindMeans:    0.5,
+	retrieval.KindTemp:     0.5,
 }
 
 // kindEvidence recognises, in a sentence, the kind of fact a question asks
@@ -186,6 +187,7 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 	retrieval.KindDay:      regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|(?i)\b(yesterday|today|tomorrow)\b`),
 	retrieval.KindYear:     regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
 	retrieval.KindMeans:    regexp.MustCompile(`(?i)\b(trains?|planes?|aircraft|jets?|flights?|flew|flown|car|cars|limousines?|motorcade|convoy|overland|by\s+(air|road|rail|sea|land)|drove|driven|ships?|boats?|helicopters?|railways?|aboard|travel(l)?ed|travel(l)?ing)\b`),
+	retrieval.KindTemp:     regexp.MustCompile(`(?i)-?\d[\d,.]*\s*(°|º|degrees?|deg\b)\s*(c|f|celsius|fahrenheit|centigrade)?|\b\d[\d,.]*\s*(celsius|fahrenheit|kelvin)\b`),
 	retrieval.KindReason:   regexp.MustCompile(`(?i)\b(because|so\s+that|in\s+order|to\s+reduce|to\s+seek|why|chosen|reason|as\s+\w+\s+plans)\b`),
 }
 
@@ -198,7 +200,7 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 var measurable = map[retrieval.Kind]bool{
 	retrieval.KindDuration: true, retrieval.KindDistance: true, retrieval.KindCount: true, retrieval.KindTime: true,
 	retrieval.KindClock: true, retrieval.KindSpeed: true, retrieval.KindWeight: true, retrieval.KindPerson: true,
-	retrieval.KindMoney: true, retrieval.KindAge: true, retrieval.KindHeight: true,
+	retrieval.KindMoney: true, retrieval.KindAge: true, retrieval.KindHeight: true, retrieval.KindTemp: true,
 }
 
 // nameRE finds capitalised names of two or more words ("Dmitry Peskov",

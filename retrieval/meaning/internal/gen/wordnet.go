@@ -23,7 +23,7 @@ import (
 //
 //	header, 32 bytes:
 //	  0  [8]byte  magic "SBWNREL1"
-//	  8  uint32   format version (2)
+//	  8  uint32   format version (1)
 //	  12 uint32   n, words of the vector table (ids as in glove100.bin)
 //	  16 uint32   offset of the base-form offsets, (n+1) entries
 //	  20 uint32   offset of the relation offsets, (n+1) entries
@@ -35,21 +35,17 @@ import (
 //	  each kind<<29 | target id, sorted ascending; kind 1 synonym, 2 antonym,
 //	  3 hypernym (the target is a direct hypernym), 4 derivation, 5 proper
 //	  name (the target is the base form itself: WordNet writes this lemma
-//	  capitalised in every sense it has, "Australia", "Tolstoy", "Wednesday"),
-//	  6 common word (the target is the base form itself: WordNet writes
-//	  this lemma in lower case in some sense, "oblast", "anywhere", "china";
-//	  added in version 2)
+//	  capitalised in every sense it has, "Australia", "Tolstoy", "Wednesday")
 
 const (
 	wnMagic   = "SBWNREL1"
-	wnVersion = 2
+	wnVersion = 1
 
 	relSynonym    = 1
 	relAntonym    = 2
 	relHypernym   = 3
 	relDerivation = 4
 	relProper     = 5
-	relCommon     = 6
 )
 
 type wnSynset struct {
@@ -189,9 +185,6 @@ func (wn *wordnet) relations(lemma string, ids map[string]int) []uint32 {
 	}
 	if id, ok := ids[lemma]; ok && wn.lower[lemma] == 0 {
 		out = append(out, uint32(relProper)<<29|uint32(id))
-	}
-	if id, ok := ids[lemma]; ok && wn.lower[lemma] > 0 {
-		out = append(out, uint32(relCommon)<<29|uint32(id))
 	}
 	for _, key := range wn.lemma[lemma] {
 		s := wn.syn[key]
