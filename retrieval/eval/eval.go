@@ -412,9 +412,22 @@ func percentile(ds []time.Duration, p int) time.Duration {
 // for the caller to name: the embedder open's subjects are built with,
 // which the thresholds hold for.
 func Calibrate(ctx context.Context, open Factory, set *corpus.EvalSet) (*Calibration, error) {
+	return calibrate(ctx, open, set, true)
+}
+
+// CalibrateModels is Calibrate without the cross-validation: the same
+// thresholds, ranker and judge, with no RankerCV or CV record. It answers
+// every question twice per mode where Calibrate answers it twelve times
+// (once per fold more), so it is what a test that only compares the fitted
+// models reads.
+func CalibrateModels(ctx context.Context, open Factory, set *corpus.EvalSet) (*Calibration, error) {
+	return calibrate(ctx, open, set, false)
+}
+
+func calibrate(ctx context.Context, open Factory, set *corpus.EvalSet, crossValidate bool) (*Calibration, error) {
 	cal := &Calibration{EvalSHA256: EvalSetHash(set), Modes: map[retrieval.Mode]ModeCalibration{}}
 	for _, m := range retrieval.Modes {
-		f, err := Fit(ctx, open, set, m)
+		f, err := fit(ctx, open, set, m, crossValidate)
 		if err != nil {
 			return nil, err
 		}

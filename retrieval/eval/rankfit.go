@@ -81,6 +81,13 @@ type Fitting struct {
 // and it is fitted on whether a question is answerable, which no ranker
 // changes either (TestJudgeFeaturesIgnoreRanker in retrieval/qa).
 func Fit(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mode) (*Fitting, error) {
+	return fit(ctx, open, set, m, true)
+}
+
+// fit is Fit; without crossValidate it leaves out the folds' answers and
+// the cross-validated records (FoldObservations, RankerCV and CV stay
+// nil), and fits the same models.
+func fit(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mode, crossValidate bool) (*Fitting, error) {
 	hand, err := Observe(ctx, open, set, m, nil)
 	if err != nil {
 		return nil, err
@@ -100,6 +107,13 @@ func Fit(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mod
 	}
 	if len(asked) != len(hand) || len(f.Observations) != len(hand) {
 		return nil, fmt.Errorf("fit %s: %d questions but %d and %d observations", m, len(asked), len(hand), len(f.Observations))
+	}
+	if !crossValidate {
+		mc := CalibrateThreshold(f.Observations)
+		mc.Ranker = ranker
+		mc.Judge, _ = FitJudge(f.Observations, nil)
+		f.Calibration = mc
+		return f, nil
 	}
 	for k := range judgeFolds {
 		held := &corpus.EvalSet{}
