@@ -75,12 +75,12 @@ func addTyped(ix *search.Index, a Analysis, r Retrieved, rk *ranking) Retrieved 
 	})
 	added := 0
 	for _, h := range hits {
+		if added == typedPassages {
+			break
+		}
 		s := ix.Sentence(h.i)
-		if added == typedPassages || have[s.Chunk.ID] {
-			if added == typedPassages {
-				break
-			}
-			continue
+		if have[s.Chunk.ID] {
+			continue // another sentence of its passage came first
 		}
 		have[s.Chunk.ID] = true
 		r.Passages = append(r.Passages, retrieval.Passage{Chunk: s.Chunk, Article: s.Article})
