@@ -35,6 +35,22 @@ var shipped struct {
 
 // answerer answers in hybrid mode with the shipped refusal threshold. It
 // returns a copy of the shared pipeline, so a test may set its fields.
+// indexOf loads the articles of files and indexes them with the offline
+// embedder; the index is closed when the test ends.
+func indexOf(t *testing.T, files fstest.MapFS) (*search.Index, *corpus.Corpus) {
+	t.Helper()
+	c, err := corpus.Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.NewIndex(t.Context(), c, search.NewLocalEmbedder(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, c
+}
+
 func answerer(t testing.TB) *qa.Pipeline {
 	t.Helper()
 	ix := testIndex(t)
@@ -313,15 +329,7 @@ func TestEvidenceWantsTheFactInACoveringSentence(t *testing.T) {
 	text := "The cosmodrome held its first launch in April 2016, officials said. " +
 		"A probe called Luna-25 later crashed into the Moon after a failed manoeuvre. " +
 		"Engineers praised the remote site for its weather and its rail links."
-	c, err := corpus.Load(fstest.MapFS{"launches.txt": {Data: []byte(text)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.NewIndex(t.Context(), c, search.NewLocalEmbedder(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix, _ := indexOf(t, fstest.MapFS{"launches.txt": {Data: []byte(text)}})
 	evidence := func(q string) float64 {
 		a, err := (&qa.Pipeline{Index: ix, Judge: qa.Threshold{}}).Answer(t.Context(), retrieval.Question{Text: q}, nil)
 		if err != nil {

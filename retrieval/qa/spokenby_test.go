@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/summitbot/summitbot/corpus"
 	"github.com/summitbot/summitbot/retrieval/qa"
 	"github.com/summitbot/summitbot/retrieval/search"
 )
@@ -105,15 +104,7 @@ func TestSpokenByStops(t *testing.T) {
 		"c.txt": {Data: []byte(strings.Join([]string{toast, "Strategic ties", health}, "\n\n"))},
 		"d.txt": {Data: []byte(strings.Join([]string{health, said, toast, cosmo, glad, time, health, said}, "\n\n"))},
 	}
-	c, err := corpus.Load(files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.NewIndex(t.Context(), c, search.NewLocalEmbedder(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
+	ix, c := indexOf(t, files)
 	id := func(file string) string {
 		for _, a := range c.Articles {
 			if a.File == file {
