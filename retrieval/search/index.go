@@ -34,7 +34,6 @@ type Index struct {
 	// everywhere holds the words every article uses: the subject of the
 	// corpus ("putin", "kim", "korea"), never an answer in themselves.
 	everywhere map[string]bool
-	principals []string // see Principals
 
 	// What answers are made of, analysed once here rather than per question.
 	sentences  []Sentence
@@ -163,8 +162,14 @@ type Sentence struct {
 // links near-duplicate sentences across articles.
 func (ix *Index) analyseSentences(ctx context.Context) error {
 	c := ix.corpus
-	ix.principals = ix.findPrincipals()
-	principals := ix.principalTerms()
+	// A sentence that calls the corpus's principals "the two leaders" is
+	// given their terms, and their names in its embedded text, so that
+	// "The two men began their meeting at the Vostochny Cosmodrome"
+	// covers "Where did Putin and Kim meet?" as a sentence naming them
+	// does.
+	principals := ix.principals()
+	principalTerms := ix.Terms(strings.Join(principals, " "))
+	var pairs []bool // by sentence: it says "the two leaders"
 	ix.sentenceAt = make(map[place]int)
 	ix.chunkTerms = make(map[string]map[string]bool, len(c.Chunks))
 	for i := range c.Chunks {
@@ -179,11 +184,13 @@ func (ix *Index) analyseSentences(ctx context.Context) error {
 			ix.sentenceAt[at] = len(ix.sentences)
 			text := a.Text[sp.Start:sp.End]
 			terms := termSet(ix.Terms(text))
-			if pairRE.MatchString(text) {
-				for _, t := range principals {
+			pair := pairRE.MatchString(text)
+			if pair {
+				for _, t := range principalTerms {
 					terms[t] = true
 				}
 			}
+			pairs = append(pairs, pair)
 			ix.sentences = append(ix.sentences, Sentence{
 				Article: a, Chunk: ch, Span: sp, Text: text, Terms: terms,
 			})
@@ -192,14 +199,14 @@ func (ix *Index) analyseSentences(ctx context.Context) error {
 	texts := make([]string, len(ix.sentences))
 	for i, s := range ix.sentences {
 		texts[i] = ix.Expand(s.Text)
-		if pairRE.MatchString(s.Text) && len(principals) > 0 {
+		if pairs[i] && len(principals) > 0 {
 			// After the alias expansion's separator, as an expansion is.
 			if !strings.Contains(texts[i], " \n") {
 				texts[i] += " \n"
 			} else {
 				texts[i] += " ; "
 			}
-			texts[i] += strings.Join(ix.Principals(), " ")
+			texts[i] += strings.Join(principals, " ")
 		}
 	}
 	vecs, err := ix.embedder.Embed(retrieval.WithEmbedWhat(ctx, "sentences"), texts)
@@ -439,24 +446,12 @@ func (ix *Index) Vocabulary() iter.Seq2[string, Word] { return maps.All(ix.words
 // once it has named them: "the two leaders", "the two men", "the pair".
 var pairRE = regexp.MustCompile(`(?i)\b(?:the|both)\s+(?:two\s+)?(?:leaders|men)\b|\bthe\s+pair\b`)
 
-// principalTerms returns the analysed terms of Principals: whom a corpus
-// of stories about one event is about. A sentence that calls them "the two
-// leaders" is given these terms, so that "The two men began their meeting
-// at the Vostochny Cosmodrome" covers "Where did Putin and Kim meet?" as
-// well as a sentence that names them.
-func (ix *Index) principalTerms() []string {
-	return ix.Terms(strings.Join(ix.Principals(), " "))
-}
-
-// Principals returns the lower-cased names of the people every article is
+// principals returns the lower-cased names of the people every article is
 // about, sorted: the words of a name that some article gives a title
 // ("President Vladimir Putin", "leader Kim Jong Un", "Mr Kim") and that
 // every article uses, mostly capitalised. A corpus of one article, or of
 // articles about different people, has none.
-func (ix *Index) Principals() []string { return ix.principals }
-
-// findPrincipals computes Principals (see there).
-func (ix *Index) findPrincipals() []string {
+func (ix *Index) principals() []string {
 	titled := map[string]bool{}
 	for _, a := range ix.corpus.Articles {
 		for _, m := range titledRE.FindAllStringSubmatch(a.Text, -1) {
