@@ -97,7 +97,11 @@ func fitJudge(obs []Observation, perFold [][]Observation, names []string, keep [
 		for i, o := range rows {
 			xs[i], ys[i] = x(o), o.Answerable
 		}
-		return qa.FitLogistic(names, xs, ys, judgeL2, falseRefusalCost)
+		signs := make([]int, len(names))
+		for i, n := range names {
+			signs[i] = qa.FeatureSigns[n]
+		}
+		return qa.FitLogistic(names, xs, ys, signs, judgeL2, falseRefusalCost)
 	}
 
 	// The held-out rows are read as their fold's run observed them.

@@ -1,6 +1,7 @@
 package qa
 
 import (
+	"github.com/summitbot/summitbot/retrieval/meaning"
 	"maps"
 	"regexp"
 	"slices"
@@ -39,6 +40,11 @@ type Analysis struct {
 	// "" for other questions. A number answers it only beside a word for
 	// that thing.
 	Counted string
+	// Advice is set when the question asks how the asker can do something
+	// or what they should do ("how do i center a div", "how to make
+	// pancakes", "should i buy bitcoin", "a good recipe"): advice, which
+	// news of a summit never gives.
+	Advice bool
 }
 
 // Analyse reads q against the index's vocabulary. Its only errors are
@@ -58,6 +64,7 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	_, a.Plain = ix.Aliases().Mentions(a.Searched)
 	a.Speaker = AskedSpeaker(a.Searched)
 	a.Counted = counted(a.Searched)
+	a.Advice = asksAdvice(a.Searched)
 	return a, nil
 }
 
@@ -158,6 +165,20 @@ func counted(question string) string {
 	return words[len(words)-1]
 }
 
+// adviceRE finds a request for advice or instructions: "how do i / u /
+// you …", "how to …", "should i …", "can u explain …", "recipe".
+var adviceRE = regexp.MustCompile(`(?i)\bhow\s+(?:do|can|could|should|would|does)\s+(?:i|u|you|ya|one)\b|\bhow\s+to\b|\b(?:can|could|would|will)\s+(?:u|you|ya)\s+(?:explain|teach|show\s+me|help\s+me|recommend|suggest)\b|\b(?:should|can|could|do)\s+i\b|\brecipes?\b`)
+
+// opinionRE finds "how do you think / know / feel", which asks about the
+// story, not for instructions ("how do u know shoigu was there").
+var opinionRE = regexp.MustCompile(`(?i)\bhow\s+(?:do|does|did|would|can|could)\s+(?:i|u|you|ya|we|one)\s+(?:even\s+)?(?:think|know|feel|reckon|tell|describe)\b`)
+
+// asksAdvice reports whether question asks for advice or instructions for
+// the asker (Analysis.Advice).
+func asksAdvice(question string) bool {
+	return adviceRE.MatchString(question) && !opinionRE.MatchString(question)
+}
+
 // yesNoRE matches a question that opens with an auxiliary verb: a yes/no
 // question.
 var yesNoRE = regexp.MustCompile(`(?i)^\s*(?:did|does|do|is|was|were|are|has|have|had|can|could|will|would|should)\b`)
@@ -195,6 +216,11 @@ var travelWords = map[string]bool{
 	"drove": true, "sail": true, "commut": true,
 }
 
+// realWordRank is the frequency rank in English (meaning.Default) within
+// which a word is taken as typed, never as a typo: "stuff" is 3,299th,
+// "scared" 7,293rd; "goverment" is 36,500th and "runnin" 70,043rd.
+const realWordRank = 20000
+
 // wordRE finds the words of a question, for spelling correction.
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+`)
 
@@ -204,13 +230,18 @@ var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+`)
 // typo. One letter added, dropped or changed is taken for a typo only of a
 // name or of a long word: a short common word one letter from a corpus word
 // is usually itself ("place" is not a typo of "peace"). Words under five
-// letters are left alone: nearly everything is one edit from something.
+// letters are left alone: nearly everything is one edit from something. So
+// is a word English uses often (within realWordRank): "scared" is not a
+// typo of "sacred", nor "stuff" of "staff".
 func correct(ix *rsearch.Index, question string) string {
 	var d []int
 	return wordRE.ReplaceAllStringFunc(question, func(w string) string {
 		lw := strings.ToLower(w)
 		n := utf8.RuneCountInString(lw)
 		if n < 5 || isNumber(lw) || ix.Word(lw).Count > 0 || knownStem(ix, lw) {
+			return w
+		}
+		if r, ok := meaning.Default().Rank(lw); ok && r <= realWordRank {
 			return w
 		}
 		if t, ok := transposition(ix, lw); ok {

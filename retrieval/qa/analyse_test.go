@@ -163,3 +163,36 @@ func TestCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyseAdvice checks which questions ask for advice or
+// instructions for the asker (Analysis.Advice), a sign they are not about
+// the summit at all; a question about the story that happens to say
+// "how do you know" or "did kim" is not one.
+func TestAnalyseAdvice(t *testing.T) {
+	ix := testIndex(t)
+	for q, want := range map[string]bool{
+		"how do i make sourdough starter":               true,
+		"how can u get rid of hiccups":                  true,
+		"how to change a tyre":                          true,
+		"should i learn rust or go":                     true,
+		"can you recommend a good podcast":              true,
+		"any good lasagne recipes?":                     true,
+		"could i get a refund on steam":                 true,
+		"how do you know kim took the train":            false,
+		"how do u think putin felt about it":            false,
+		"how did kim get to russia":                     false,
+		"what did putin say to kim":                     false,
+		"did kim bring his own chef":                    false,
+		"what do the articles say about the rocket":     false,
+		"why would russia want north korean shells":     false,
+		"how does the angara rocket compare to the old": false,
+	} {
+		a, err := qa.Analyse(ix, retrieval.Question{Text: q})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		if a.Advice != want {
+			t.Errorf("%q: Advice = %v, want %v", q, a.Advice, want)
+		}
+	}
+}

@@ -74,6 +74,9 @@ type Facts struct {
 	// (Analysis.Speaker) and no sentence of the retrieved passages gives
 	// their words.
 	Unheard bool
+	// Advice is set when the question asks for advice or instructions
+	// for the asker (Analysis.Advice).
+	Advice bool
 }
 
 // FeatureNames name the judge's features, in the order Features returns
@@ -91,6 +94,21 @@ var FeatureNames = []string{
 	"missing",         // specific terms of the question the articles hold in no form (see MissingTerms)
 	"premise",         // 0 when the question takes for granted an event whose verb the retrieved passages never use (see PremiseVerb)
 	"heard",           // 0 when the question asks what someone said and the retrieved passages never give their words
+	"advice",          // 1 when the question asks how the asker can do something or what they should do (Analysis.Advice)
+}
+
+// FeatureSigns gives the sign each feature's weight may take in the
+// fitted judge (see FitLogistic): more grounding, similarity, coverage or
+// evidence can only speak for an answer, and more of the question missing
+// from the articles only against. Without them the fit on the eval set
+// gave grounding, weakest and absent_near the wrong sign (each moves with
+// a stronger feature), and a question as far from the articles as "best
+// pizza topping?" was answered although its words sit badly in the
+// articles' vocabulary.
+var FeatureSigns = map[string]int{
+	"grounding": +1, "absent": -1, "lead_similarity": +1, "focus": +1, "top_focus": +1,
+	"evidence": +1, "weakest": +1, "absent_near": -1, "focus_exact": +1, "missing": -1,
+	"premise": +1, "heard": +1, "advice": -1,
 }
 
 // Features returns the judge's feature values for f, in the order of
@@ -119,15 +137,16 @@ func (m *Meaning) Features(f Facts) []float64 {
 		m.focusExact(words, top),
 		float64(min(len(m.MissingTerms(cmp.Or(f.Plain, f.Question))), 3)),
 		m.premiseHeld(f.Question, f.Read),
-		heard(f.Unheard),
+		oneIf(!f.Unheard),
+		oneIf(f.Advice),
 	}
 }
 
-func heard(unheard bool) float64 {
-	if unheard {
-		return 0
+func oneIf(b bool) float64 {
+	if b {
+		return 1
 	}
-	return 1
+	return 0
 }
 
 // rare is the frequency rank past which a word names something specific
@@ -369,6 +388,28 @@ func (m *Meaning) spelledLikeTheirs(w string) bool {
 	return slices.ContainsFunc(m.vocab.Words(), func(v string) bool { return misspelling(w, v) })
 }
 
+// droppedG reports whether w is an "-ing" written without its g, as chat
+// writes it ("runnin", "tryin"): the table holds the word with the g.
+func (m *Meaning) droppedG(w string) bool {
+	if !strings.HasSuffix(w, "in") || len(w) < 5 {
+		return false
+	}
+	_, ok := m.table.ID(w + "g")
+	return ok
+}
+
+// prefixOfTheirs reports whether w begins one of the articles' words of
+// at least five letters more ("kazakh" of "kazakhstan"), or one of theirs
+// begins w: a name and the word for its people or language.
+func (m *Meaning) prefixOfTheirs(w string) bool {
+	if len(w) < 5 {
+		return false
+	}
+	return slices.ContainsFunc(m.vocab.Words(), func(v string) bool {
+		return len(v) >= 5 && (strings.HasPrefix(v, w) || strings.HasPrefix(w, v))
+	})
+}
+
 // compoundOfTheirs reports whether w is a hyphenated compound of words the
 // articles hold ("soviet-style").
 func (m *Meaning) compoundOfTheirs(w string) bool {
@@ -409,6 +450,9 @@ func (m *Meaning) MissingTerms(question string) []string {
 		if near == w || m.compoundOfTheirs(w) || (!isFigure(w) && m.spelledLikeTheirs(w)) {
 			continue // theirs, or a misspelling of theirs: "marshall", "oficial"
 		}
+		if m.prefixOfTheirs(w) {
+			continue // "kazakh" of their "kazakhstan"
+		}
 		if m.rel.ProperName(w) && c < 0.8 && !sameStem(w, near) {
 			out = append(out, w) // a name they never mention: "australia", "tolstoy", "tuesday"
 			continue
@@ -416,6 +460,9 @@ func (m *Meaning) MissingTerms(question string) []string {
 		if !isFigure(w) {
 			if r, ok := m.table.Rank(w); ok && r < commonName {
 				continue // "founded", "middle": too common to name a thing
+			}
+			if m.droppedG(w) {
+				continue // "runnin"
 			}
 			if c >= 0.8 || !m.names[near] {
 				continue // a spelling of one of their words, or no name at all

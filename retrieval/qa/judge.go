@@ -83,6 +83,7 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 		facts.Passages = append(facts.Passages, c.Chunk.Text)
 	}
 	facts.Unheard = a.Speaker != ""
+	facts.Advice = a.Advice
 	for _, c := range best {
 		facts.Read = append(facts.Read, c.Text)
 		if c.Features != nil && c.Features[6] > 0 {

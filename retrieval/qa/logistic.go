@@ -74,7 +74,15 @@ func (m *Logistic) Check() error {
 // method with an L2 penalty l2 on the standardised weights, which keeps
 // the fit finite when the classes separate. It chooses the cut with
 // ChooseCut.
-func FitLogistic(names []string, x [][]float64, y []bool, l2, falseRefusalCost float64) *Logistic {
+//
+// signs, when not nil, gives each feature the sign its weight must have:
+// +1 for a feature that can only speak for an answer, -1 for one that can
+// only speak against, 0 for either. A weight the unconstrained fit would
+// give the wrong sign is held at 0 instead (an active-set Newton method):
+// two features that move together otherwise trade weights, and one of
+// them ends up pointing the wrong way, which fits the set and misleads on
+// questions unlike it.
+func FitLogistic(names []string, x [][]float64, y []bool, signs []int, l2, falseRefusalCost float64) *Logistic {
 	d := len(names)
 	m := &Logistic{Features: names, Mean: make([]float64, d), Scale: make([]float64, d), Weights: make([]float64, d)}
 	n := float64(len(x))
@@ -100,41 +108,40 @@ func FitLogistic(names []string, x [][]float64, y []bool, l2, falseRefusalCost f
 		}
 	}
 	w := make([]float64, d+1)
-	for range 50 {
-		grad := make([]float64, d+1)
-		hess := make([][]float64, d+1)
-		for j := range hess {
-			hess[j] = make([]float64, d+1)
+	held := make([]bool, d+1) // weights held at 0 by their sign
+	sign := func(j int) int { // of w[j]; the bias is free
+		if j == 0 || signs == nil {
+			return 0
 		}
-		for i, zi := range z {
-			p := sigmoid(dot(w, zi))
-			t := 0.0
-			if y[i] {
-				t = 1
-			}
-			for j := range zi {
-				grad[j] += (p - t) * zi[j]
-				for k := range zi {
-					hess[j][k] += p * (1 - p) * zi[j] * zi[k]
-				}
-			}
-		}
-		for j := 1; j <= d; j++ { // the bias is not penalised
-			grad[j] += l2 * w[j]
-			hess[j][j] += l2
-		}
-		step := solve(hess, grad)
-		if step == nil {
-			break
-		}
-		var size float64
+		return signs[j-1]
+	}
+	// Each round fits the free weights; a weight that comes out with the
+	// wrong sign is held at 0 and the round repeats, and a held weight
+	// whose gradient would move it the right way is freed again. Each
+	// round changes one weight's state, and the rounds are bounded.
+	for range 4 * (d + 1) {
+		newton(z, y, w, held, l2)
+		worst, worstBy := -1, 0.0
 		for j := range w {
-			w[j] -= step[j]
-			size = max(size, math.Abs(step[j]))
+			if s := float64(sign(j)); !held[j] && s*w[j] < 0 && -s*w[j] > worstBy {
+				worst, worstBy = j, -s*w[j]
+			}
 		}
-		if size < 1e-9 {
+		if worst >= 0 {
+			w[worst], held[worst] = 0, true
+			continue
+		}
+		grad := gradient(z, y, w, l2)
+		free, freeBy := -1, 1e-6
+		for j := range w {
+			if s := float64(sign(j)); held[j] && -s*grad[j] > freeBy {
+				free, freeBy = j, -s*grad[j]
+			}
+		}
+		if free < 0 {
 			break
 		}
+		held[free] = false
 	}
 	m.Bias = w[0]
 	copy(m.Weights, w[1:])
@@ -199,6 +206,70 @@ func ChooseCut(probs []float64, y []bool, falseRefusalCost float64) float64 {
 	}
 	try(1, pos, neg)
 	return best
+}
+
+// newton minimises the penalised log loss of the logistic model w over
+// the standardised rows z (bias first, unpenalised) by Newton's method,
+// moving only the weights not held.
+func newton(z [][]float64, y []bool, w []float64, held []bool, l2 float64) {
+	d := len(w)
+	for range 50 {
+		grad := gradient(z, y, w, l2)
+		hess := make([][]float64, d)
+		for j := range hess {
+			hess[j] = make([]float64, d)
+		}
+		for _, zi := range z {
+			p := sigmoid(dot(w, zi))
+			for j := range zi {
+				for k := range zi {
+					hess[j][k] += p * (1 - p) * zi[j] * zi[k]
+				}
+			}
+		}
+		for j := 1; j < d; j++ { // the bias is not penalised
+			hess[j][j] += l2
+		}
+		for j := range d {
+			if held[j] { // an identity row and no gradient: no step
+				for k := range d {
+					hess[j][k], hess[k][j] = 0, 0
+				}
+				hess[j][j], grad[j] = 1, 0
+			}
+		}
+		step := solve(hess, grad)
+		if step == nil {
+			return
+		}
+		var size float64
+		for j := range w {
+			w[j] -= step[j]
+			size = max(size, math.Abs(step[j]))
+		}
+		if size < 1e-9 {
+			return
+		}
+	}
+}
+
+// gradient is the gradient of the penalised log loss at w.
+func gradient(z [][]float64, y []bool, w []float64, l2 float64) []float64 {
+	grad := make([]float64, len(w))
+	for i, zi := range z {
+		p := sigmoid(dot(w, zi))
+		t := 0.0
+		if y[i] {
+			t = 1
+		}
+		for j := range zi {
+			grad[j] += (p - t) * zi[j]
+		}
+	}
+	for j := 1; j < len(w); j++ {
+		grad[j] += l2 * w[j]
+	}
+	return grad
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }

@@ -20,7 +20,7 @@ func TestFitLogisticRecoversWeights(t *testing.T) {
 		x = append(x, []float64{a, b, c})
 		y = append(y, r.Float64() < p)
 	}
-	m := FitLogistic([]string{"a", "b", "noise"}, x, y, 1e-3, 1)
+	m := FitLogistic([]string{"a", "b", "noise"}, x, y, nil, 1e-3, 1)
 	if err := m.Check(); err == nil {
 		t.Error("Check accepted a model fitted on other features than FeatureNames")
 	}
@@ -40,6 +40,46 @@ func TestFitLogisticRecoversWeights(t *testing.T) {
 	}
 	if math.Abs(m.Bias-0.5) > 0.3 {
 		t.Errorf("bias = %.2f, want about 0.5", m.Bias)
+	}
+}
+
+// TestFitLogisticHoldsSigns fits data where a second feature is the first
+// plus a little noise, so the free fit weighs the pair against each
+// other: one weight positive, the other negative. Told both may only be
+// positive, the fit holds the wrong-signed one at 0 and still finds the
+// signal; a free weight is left alone.
+func TestFitLogisticHoldsSigns(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var x [][]float64
+	var y []bool
+	for range 2000 {
+		a := r.NormFloat64()
+		b := a + 0.3*r.NormFloat64()
+		c := r.NormFloat64()
+		x = append(x, []float64{a, b, c})
+		y = append(y, r.Float64() < sigmoid(3*a-1.5*b-c))
+	}
+	names := []string{"a", "b", "c"}
+	free := FitLogistic(names, x, y, nil, 1e-3, 1)
+	if free.Weights[1] >= 0 {
+		t.Fatalf("free fit: weight b = %.2f, want negative (the test's premise)", free.Weights[1])
+	}
+	m := FitLogistic(names, x, y, []int{+1, +1, 0}, 1e-3, 1)
+	if m.Weights[1] != 0 {
+		t.Errorf("signed fit: weight b = %.3f, want held at 0", m.Weights[1])
+	}
+	if m.Weights[0] <= 0 {
+		t.Errorf("signed fit: weight a = %.2f, want positive", m.Weights[0])
+	}
+	if m.Weights[2] > -0.5 {
+		t.Errorf("signed fit: free weight c = %.2f, want about -1", m.Weights[2])
+	}
+	// A sign the data agrees with changes nothing.
+	agree := FitLogistic(names, x, y, []int{0, -1, -1}, 1e-3, 1)
+	for i := range agree.Weights {
+		if math.Abs(agree.Weights[i]-free.Weights[i]) > 1e-6 {
+			t.Errorf("signs the free fit keeps: weight %s = %.4f, free fit %.4f", names[i], agree.Weights[i], free.Weights[i])
+		}
 	}
 }
 
@@ -106,6 +146,21 @@ func TestChooseCutMatchesEveryCut(t *testing.T) {
 			if got, want := ChooseCut(probs, y, cost), naive(probs, y, cost); got != want {
 				t.Fatalf("ChooseCut(%v, %v, %v) = %v, want %v", probs, y, cost, got, want)
 			}
+		}
+	}
+}
+
+// TestFeatureSignsCoverFeatures checks that every judge feature has a
+// sign for the fit, and no sign names a feature the judge lacks.
+func TestFeatureSignsCoverFeatures(t *testing.T) {
+	for _, n := range FeatureNames {
+		if _, ok := FeatureSigns[n]; !ok {
+			t.Errorf("feature %q has no sign in FeatureSigns", n)
+		}
+	}
+	for n := range FeatureSigns {
+		if !slices.Contains(FeatureNames, n) {
+			t.Errorf("FeatureSigns names %q, which is no judge feature", n)
 		}
 	}
 }

@@ -182,7 +182,7 @@ func FitRanker(questions []RankQuestion, l2 float64) *Ranker {
 	}
 	// The pairs come in both signs, so their mean is 0 and the fit's bias
 	// too: what is left is a scale and a weight per feature.
-	m := FitLogistic(RankFeatureNames, xs, ys, l2, 1)
+	m := FitLogistic(RankFeatureNames, xs, ys, nil, l2, 1)
 	copy(r.Scale, m.Scale)
 	copy(r.Weights, m.Weights)
 	return r
