@@ -32,6 +32,7 @@ var RankFeatureNames = []string{
 	"position",  // 1 in an article's first 400 bytes: the lead of a news story
 	"dups",      // how many other articles ran the same sentence
 	"novel",     // the share of its content words the question does not hold: what it adds
+	"central",   // SIF cosine of the sentence and the mean of all the corpus's sentences: how much it is about everything
 }
 
 // Ranker orders the candidate sentences of a question: a linear score
@@ -194,10 +195,11 @@ func FitRanker(questions []RankQuestion, l2 float64) *Ranker {
 // none), whether each is too common to bridge (Meaning.common), and its
 // SIF vector.
 type sentenceView struct {
-	tokens []string
-	ids    []int
-	common []bool
-	sif    []float32
+	tokens  []string
+	ids     []int
+	common  []bool
+	sif     []float32
+	central float64 // see RankFeatureNames' "central"; 0 for a sentence outside the corpus
 }
 
 func newSentenceView(m *Meaning, text string) sentenceView {
@@ -233,6 +235,7 @@ func newRanking(ix *search.Index, m *Meaning) *ranking {
 			}
 		}
 	}
+	rk.centre()
 	for k := range kindEvidence {
 		rk.kinds[k] = sync.OnceValue(func() map[int]bool {
 			has := map[int]bool{}
@@ -245,6 +248,39 @@ func newRanking(ix *search.Index, m *Meaning) *ranking {
 		})
 	}
 	return rk
+}
+
+// centre sets each view's central: the cosine of its SIF vector and the
+// normalised mean of all of them. A sentence that speaks of everything the
+// corpus is about ("It was the first such launch by the North while Mr Kim
+// was abroad, analysts said, who has travelled outside the country only
+// seven times…") shares words with most questions without answering them.
+func (rk *ranking) centre() {
+	var mean []float64
+	for _, v := range rk.views {
+		if mean == nil {
+			mean = make([]float64, len(v.sif))
+		}
+		for j, x := range v.sif {
+			mean[j] += float64(x)
+		}
+	}
+	var norm float64
+	for _, x := range mean {
+		norm += x * x
+	}
+	if norm == 0 {
+		return
+	}
+	norm = math.Sqrt(norm)
+	for i, v := range rk.views {
+		var c float64
+		for j, x := range v.sif {
+			c += float64(x) * mean[j] / norm
+		}
+		v.central = c
+		rk.views[i] = v
+	}
 }
 
 // typed returns the sentences that hold a fact of kind k, by index, and
@@ -371,6 +407,7 @@ func (rk *ranking) features(q *rankQuestion, i int, s *search.Sentence, x []floa
 	x[11] = pos
 	x[12] = float64(len(s.Dups))
 	x[13] = novel
+	x[14] = v.central
 }
 
 // handFeatures are the features that the hand weights add up, in the
