@@ -33,8 +33,10 @@ type Analysis struct {
 	// must hold as they are.
 	Plain string
 	// Speaker is whom a "what did X say / think / warn" question asks
-	// about, lower-cased ("kim", "peskov"); "" for other questions. The
-	// answer must be X's words, not those of someone quoted beside X.
+	// about, lower-cased ("kim", "peskov"), or the speaker a description
+	// of X stands for ("the oslo professor" is "vladimir tikhonov", see
+	// describedSpeaker); "" for other questions. The answer must be X's
+	// words, not those of someone quoted beside X.
 	Speaker string
 	// Counted is what a "how many" question counts ("missiles", "people");
 	// "" for other questions. A number answers it only beside a word for
@@ -63,6 +65,11 @@ func Analyse(ix *rsearch.Index, q retrieval.Question) (Analysis, error) {
 	a.Focus = focus(ix, a.Searched, a.Kind)
 	_, a.Plain = ix.Aliases().Mentions(a.Searched)
 	a.Speaker = AskedSpeaker(a.Searched)
+	if a.Speaker == "" {
+		if d := AskedDescribed(a.Searched); d != "" {
+			a.Speaker = describedSpeaker(ix, d)
+		}
+	}
 	a.Counted = counted(a.Searched)
 	a.Advice = asksAdvice(a.Searched)
 	return a, nil
@@ -134,7 +141,7 @@ var chatSpeak = map[string]string{
 	"yrs": "years", "yr": "year", "abt": "about", "bout": "about", "tryna": "trying to", "kinda": "kind of",
 	"sorta": "sort of", "gonna": "going to", "wanna": "want to", "gotta": "got to", "ppl": "people",
 	"bc": "because", "cuz": "because", "coz": "because", "cos": "because", "pls": "please", "plz": "please",
-	"govt": "government", "prez": "president", "info": "information",
+	"govt": "government", "prez": "president", "fm": "foreign minister", "info": "information",
 	"tho": "", "rn": "", "btw": "", "ngl": "", "tbh": "", "lol": "", "lmao": "", "fr": "", "nah": "",
 	"imo": "", "idk": "", "iirc": "", "lowkey": "", "bruh": "", "fam": "",
 }

@@ -11,7 +11,7 @@ import (
 
 // askedVerbs are the verbs of a question about what someone said or
 // thought.
-const askedVerbs = `say|said|says|think|thinks|thought|tell|told|warn|warned|add|added|claim|claimed|promise|promised|mention|mentioned|reply|replied|respond|responded|react|reacted|announce|announced|stress|stressed|note|noted|praise|praised|feel|felt|toast|toasted|comment|commented|answer|answered|describe|described|pledge|pledged|vow|vowed|explain|explained`
+const askedVerbs = `say|said|says|think|thinks|thought|tell|told|warn|warned|add|added|claim|claimed|promise|promised|mention|mentioned|reply|replied|respond|responded|react|reacted|announce|announced|stress|stressed|note|noted|praise|praised|feel|felt|toast|toasted|comment|commented|answer|answered|describe|described|pledge|pledged|vow|vowed|explain|explained|brag|bragged|boast|boasted|admit|admitted|insist|insisted|suggest|suggested|hint|hinted|reckon|reckoned|believe|believed|argue|argued|predict|predicted|urge|urged|call|called`
 
 // askedName is the name in a question about what someone said: a word or
 // up to three, after a title.
@@ -31,8 +31,20 @@ var askedSpeaker = regexp.MustCompile(`(?i)(?:\b(?:what|wht|wat|wut|how)(?: exac
 // against what?".
 var askedOpening = regexp.MustCompile(`(?i)^\s*(?:so |and |but )?` + askedName + `\s+(?:said|says|told|tells|warned|warns|claimed|claims|thinks|thought|stressed|promised|pledged|vowed|described|describes|added)\b`)
 
-// askedAccordingTo matches "according to Putin, what is Kim really into?".
-var askedAccordingTo = regexp.MustCompile(`(?i)\baccording to\s+` + askedName + `\s*(?:[,?.!]|$)`)
+// askedWithin matches what someone said within a question, after
+// what it asks about: "who's the enemy kim said they would fight", "the
+// deal peskov says is secret". The name is one word, for the words before
+// it are the question's own; a common noun ("the leader said") does not
+// count (see describedWithin).
+var askedWithin = regexp.MustCompile(`(?i)(?:^|\s)([a-z][a-z'’-]*)\s+(?:said|says|told|tells|warned|warns|claimed|claims|thinks|thought|stressed|promised|pledged|vowed|added)\b`)
+
+// askedAccordingTo matches "according to Putin, what is Kim really into?"
+// and, with no comma, "according to kim what does the trip prove": the
+// name ends at punctuation or at the question word after it.
+var askedAccordingTo = regexp.MustCompile(`(?i)\baccording to\s+` + askedNameLazy + `\s*(?:[,?.!]|$|\b(?:what|who|whom|whose|why|how|when|where|which|is|are|was|were|does|did|do|will|would|can|could|should)\b)`)
+
+// askedNameLazy is askedName that takes as few words as it can.
+const askedNameLazy = `((?:mr\.? |dr\.? |president |spokesman |minister )?[a-z][a-z'’.-]*(?: [a-z][a-z'’-]*){0,2}?)`
 
 // askedPossessive matches "what was kim's reaction", "whats putins take on".
 var askedPossessive = regexp.MustCompile(`(?i)\b(?:what|wht|wat)(?:'s|s| was| is| were)\s+([a-z][a-z-]*?)(?:'s|’s|s)\s+(?:reaction|response|view|take|opinion|comment|message|answer|words|quote|toast|promise|warning)\b`)
@@ -46,22 +58,77 @@ var notSpeakers = map[string]bool{
 }
 
 // AskedSpeaker returns the person a "what did X say" question asks about,
-// lower-cased, or "" when the question is not of that shape.
+// lower-cased, or "" when the question is not of that shape. A pronoun
+// ("did putin dodge it or what did he say") stands for the subject the
+// question named before it (questionSubject). When a pattern catches words
+// that name nobody ("which city shoigu said": "which city shoigu"), the
+// next one is tried.
 func AskedSpeaker(question string) string {
-	var m []string
-	for _, re := range []*regexp.Regexp{askedSpeaker, askedOpening, askedAccordingTo, askedPossessive} {
-		if m = re.FindStringSubmatch(question); m != nil {
-			break
+	for _, re := range []*regexp.Regexp{askedSpeaker, askedOpening, askedAccordingTo, askedPossessive, askedWithin} {
+		m := re.FindStringSubmatchIndex(question)
+		if m == nil || re == askedWithin && describedWithin(question, m[2]) {
+			continue // none, or "the leader said": a description
+		}
+		name := strings.ToLower(question[m[2]:m[3]])
+		for _, title := range []string{"mr. ", "mr ", "dr. ", "dr ", "president ", "spokesman ", "minister "} {
+			name = strings.TrimPrefix(name, title)
+		}
+		first := strings.Fields(name)[0]
+		if first == "he" || first == "she" {
+			name = questionSubject(question[:m[2]])
+		} else if notSpeakers[first] {
+			name = ""
+		}
+		if name != "" {
+			return name
 		}
 	}
+	return ""
+}
+
+// describedWithin reports whether the word at text[at:] is a common noun,
+// not a name: a title ("minister"), or a word one of the two words before
+// it makes a noun phrase of ("the leader", "which deputy minister", "the
+// ap article", "russia's envoy").
+func describedWithin(text string, at int) bool {
+	word := strings.ToLower(strings.Fields(text[at:])[0])
+	if speakerTitles[word] {
+		return true
+	}
+	before := strings.Fields(strings.ToLower(text[:at]))
+	for k := len(before) - 1; k >= 0 && k >= len(before)-2; k-- {
+		w := before[k]
+		if determiners[w] || strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") {
+			return true
+		}
+	}
+	return false
+}
+
+// determiners are the words that make the word after them a common noun.
+var determiners = map[string]bool{
+	"the": true, "a": true, "an": true, "his": true, "her": true, "their": true, "its": true, "our": true,
+	"this": true, "that": true, "which": true, "what": true, "whose": true,
+}
+
+// askedSubject matches the subject of a yes/no or wh- question: "did putin
+// …", "was kim …".
+var askedSubject = regexp.MustCompile(`(?i)\b(?:did|does|do|was|is|has|had|will|would)\s+((?:mr\.? |dr\.? |president )?[a-z][a-z'’-]*)`)
+
+// questionSubject returns the subject a question names first, lower-cased,
+// as the antecedent of a pronoun after it: "did putin dodge the question or
+// what did he say" gives "putin"; "" when the first subject is not a name
+// ("did the talks go well or what did he say").
+func questionSubject(text string) string {
+	m := askedSubject.FindStringSubmatch(text)
 	if m == nil {
 		return ""
 	}
 	name := strings.ToLower(m[1])
-	for _, title := range []string{"mr. ", "mr ", "dr. ", "dr ", "president ", "spokesman ", "minister "} {
+	for _, title := range []string{"mr. ", "mr ", "dr. ", "dr ", "president "} {
 		name = strings.TrimPrefix(name, title)
 	}
-	if notSpeakers[strings.Fields(name)[0]] {
+	if notSpeakers[name] || determiners[name] {
 		return ""
 	}
 	return name

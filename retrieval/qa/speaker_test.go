@@ -25,6 +25,22 @@ func TestAskedSpeaker(t *testing.T) {
 		"so kim said what about the sanctions":           "kim",
 		"lim warned against what exactly":                "lim",
 		"according to peskov, will the deals be public?": "peskov",
+		// Other verbs of saying.
+		"did lavrov boast about the deal":          "lavrov",
+		"what did zakharova admit about sanctions": "zakharova",
+		"what did mr shoigu call the drills":       "shoigu",
+		// A pronoun stands for the subject the question named before it.
+		"was lavrov pleased or what did he say":      "lavrov",
+		"did the talks end early or what did he say": "",
+		// A name with a verb of saying inside the question; after an
+		// article or a possessive it is a common noun.
+		"where shoigu said the drills would be held": "shoigu",
+		"what deal the minister said was done":       "",
+		"which deputy minister said it":              "",
+		"the bbc article says what":                  "",
+		// "according to" with no comma before the question word.
+		"according to zakharova what did seoul do":  "zakharova",
+		"according to kim jong un why is it sacred": "kim jong un",
 		// No name: nobody, a description, a question word.
 		"who said shoigu would attend the talks":   "",
 		"did the kremlin say anything":             "",

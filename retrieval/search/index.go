@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/summitbot/summitbot/corpus"
@@ -41,6 +42,8 @@ type Index struct {
 	chunkTerms map[string]map[string]bool // chunk id → terms of its indexed text
 
 	buildTime time.Duration
+
+	derived sync.Map // key → func() any, see Derived
 }
 
 // Option changes how NewIndex builds an Index.
@@ -474,6 +477,17 @@ func (ix *Index) principals() []string {
 // words, unbroken by punctuation ("President Vladimir Putin", "leader Kim
 // Jong Un", "Mr Kim").
 var titledRE = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Dr|President|[Ll]eader|Chairman|Premier|Chancellor|King|Queen)\.?\s+(\p{Lu}[\p{L}-]*(?:\s+\p{Lu}[\p{L}-]*){0,2})`)
+
+// Derived returns what build computes from the index for key, computing
+// it once per index, however many goroutines ask: data that a package
+// above the index reads off every sentence (qa's introductions of the
+// speakers) and that would cost each question milliseconds. key should be
+// a value of an unexported type of the calling package, as a context key
+// is.
+func (ix *Index) Derived(key any, build func(*Index) any) any {
+	f, _ := ix.derived.LoadOrStore(key, sync.OnceValue(func() any { return build(ix) }))
+	return f.(func() any)()
+}
 
 // Everywhere reports whether every article uses the lower-cased word w: the
 // subject of the corpus ("putin", "kim", "korea"), never an answer in
