@@ -175,6 +175,9 @@ func TestServeProcess(t *testing.T) {
 		answered = answered || c.Method == "PATCH" && strings.Contains(c.Path, i.Token) && c.Status == 200
 	}
 	if !answered {
+		for _, c := range fake.Calls() {
+			t.Logf("the fake saw %s %s → %d", c.Method, c.Path, c.Status)
+		}
 		t.Errorf("the acknowledged question was not answered before exit; stderr:\n%s", stderr.String())
 	}
 	if strings.Contains(stderr.String(), serveToken) {
