@@ -127,6 +127,8 @@ type Observation struct {
 	// speaker: the question asks what someone said; speakerCorrect: the
 	// answer's lead sentence is attributed to them.
 	speaker, speakerCorrect bool
+	// id is the question's id, which chooses its fold (folds).
+	id string
 }
 
 // CalibrateThreshold chooses the evidence threshold that classifies the most

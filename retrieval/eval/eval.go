@@ -308,7 +308,7 @@ func containsAlias(text string, aliases []string) bool {
 // answerable question, its candidate sentences (when the pipeline showed
 // them) and which hold the answer.
 func observe(q corpus.EvalQuestion, a *retrieval.Answer, cands []qa.Candidate) Observation {
-	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: q.Tag, Refused: a.Refused}
+	o := Observation{Evidence: a.Evidence, Answerable: q.Answerable(), Tag: q.Tag, Refused: a.Refused, id: q.ID}
 	if q.Answerable() && cands != nil {
 		o.candidates = cands
 		o.quoted = len(a.Sentences)

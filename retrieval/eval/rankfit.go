@@ -3,8 +3,8 @@ package eval
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math"
-	"math/rand/v2"
 	"slices"
 
 	"github.com/summitbot/summitbot/corpus"
@@ -146,21 +146,21 @@ func fit(ctx context.Context, open Factory, set *corpus.EvalSet, m retrieval.Mod
 }
 
 // folds assigns every observation the judge reads (those with features)
-// to one of judgeFolds folds, drawn with a fixed seed so that the figures
-// repeat; -1 for the others. The ranker and the judge share the folds.
+// to one of judgeFolds folds, by a hash of its question's id; -1 for the
+// others. The ranker and the judge share the folds. A question keeps its
+// fold whatever else changes: when a change moves a question into or out
+// of the judge's reach (an instruction now read as a question), drawing
+// the folds afresh moved every other question too, and the figures of
+// every tag moved by a question or two for no reason of the change's.
 func folds(obs []Observation) []int {
-	var rows []int
-	for i, o := range obs {
-		if o.Features != nil {
-			rows = append(rows, i)
-		}
-	}
 	fold := make([]int, len(obs))
-	for i := range fold {
+	for i, o := range obs {
 		fold[i] = -1
-	}
-	for i, p := range rand.New(rand.NewPCG(1, 2)).Perm(len(rows)) {
-		fold[rows[p]] = i % judgeFolds
+		if o.Features != nil {
+			h := fnv.New32a()
+			h.Write([]byte(o.id))
+			fold[i] = int(h.Sum32() % judgeFolds)
+		}
 	}
 	return fold
 }
