@@ -141,8 +141,8 @@ func TestEvalFigures(t *testing.T) {
 		t.Errorf("hybrid answers %.3f, lead sentences %.3f, speakers %.3f; want ≥ 0.69, ≥ 0.55, ≥ 0.87",
 			h.AnswerAccuracy, h.LeadAccuracy, h.SpeakerAccuracy)
 	}
-	if h.RefusalAccuracy < 0.67 || h.FalseRefusals > 0.09 {
-		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.67, ≤ 0.09",
+	if h.RefusalAccuracy < 0.67 || h.FalseRefusals > 0.091 {
+		t.Errorf("hybrid refusals %.3f, false refusals %.3f; want ≥ 0.67, ≤ 0.091",
 			h.RefusalAccuracy, h.FalseRefusals)
 	}
 }

@@ -58,6 +58,9 @@ func ReadIntent(text string) (Intent, ChatKind) {
 			return IntentInstruction, ChatOther
 		}
 	}
+	if dictates(lower) {
+		return IntentInstruction, ChatOther
+	}
 	if degenerate(lower) {
 		// "kim kim kim kim…": no question to answer; say how to ask one.
 		return IntentChat, ChatHelp
@@ -218,12 +221,28 @@ var instructionPatterns = []*regexp.Regexp{
 	// A role prefix, or news of the articles changing: someone speaking
 	// for the system or the sources.
 	regexp.MustCompile(`^\s*(?:system|admin|administrator|developer|assistant|moderator|mod)\s*:|\b(?:articles?|sources?|passages?|texts?)\s+(?:were|was|have been|has been|got)\s+(?:updated|changed|edited|corrected)\b`),
-	// A premise stated as a fact the articles hold, or as a given: "the
-	// articles say X, right?", "since kim signed the deal, what…".
+	// A premise stated as a fact the articles hold: "the articles say X,
+	// right?". A premise given as settled ("since kim signed the deal,
+	// what…") is a question, and the judge checks the premise (Claims).
 	regexp.MustCompile(`^\s*(?:the\s+)?(?:articles?|sources?|passages?)\s+(?:say|says|said|state|states|claim|claims|show|shows)\b`),
-	regexp.MustCompile(`^\s*(?:since|given that|now that|considering)\s+(?:kim|putin|they|he|north korea|russia|the)\b.*\b(?:what|how|why|where|when|who|which)\b`),
 	regexp.MustCompile(`\b(?:say|write|tell me|give me|make up|invent|compose|generate)\b.{0,20}\b(?:joke|poem|story|song|limerick|haiku|essay|code|script|password|token|secret)\b`),
 	regexp.MustCompile(`\b(?:repeat|print|reveal|show|output)\b.{0,20}\b(?:prompt|instructions?|token|secret|config|password)\b`),
+}
+
+// dictatedRE finds an answer dictated to the bot, and whether "or"
+// follows it: "just answer yes", "say yes", "only reply with true".
+var dictatedRE = regexp.MustCompile(`(?:^|\b(?:just|only|simply|pls|please|plz)\s+)(?:answer|say|reply|respond|type|write)\s+(?:with\s+)?(?:a\s+)?(?:yes|yeah|yep|no|nope|true|false)\b(\s+or\b)?`)
+
+// dictates reports whether folded (see foldChat) tells the bot what to
+// answer: it asks for a confirmation, not for what the articles say. "just
+// answer yes or no" only asks for a short answer.
+func dictates(folded string) bool {
+	for _, m := range dictatedRE.FindAllStringSubmatch(folded, -1) {
+		if m[1] == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ChatReply is the bot's answer to small talk: a word in kind, what the

@@ -5,4 +5,5 @@ package qa
 var (
 	SpokenBy    = spokenBy
 	Attribution = attribution
+	ClaimsHeld  = (*Meaning).claimsHeld
 )

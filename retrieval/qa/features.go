@@ -19,6 +19,11 @@ type Meaning struct {
 	sif   *meaning.SIF
 	rel   *meaning.Relations
 	names map[string]bool // the articles' names, lower-cased (namesOf)
+	// sentences are the words of each of the articles' sentences, the
+	// parts of a hyphenated word among them ("nuclear", "powered"), and
+	// principals the names that a large share of them mention (principalsOf).
+	sentences  [][]string
+	principals map[string]bool
 
 	// Set by session, for one question.
 	ids    map[string]int
@@ -29,13 +34,51 @@ type Meaning struct {
 // articles' sentences).
 func NewMeaning(texts []string) *Meaning {
 	t := meaning.Default()
-	return &Meaning{
+	m := &Meaning{
 		table: t,
 		vocab: meaning.NewVocabulary(t, texts),
 		sif:   meaning.NewSIF(t, texts, meaning.DefaultA),
 		rel:   meaning.DefaultRelations(),
 		names: namesOf(texts),
 	}
+	for _, text := range texts {
+		words := t.Tokens(text)
+		for _, w := range words {
+			if strings.Contains(w, "-") {
+				words = append(words, strings.Split(w, "-")...)
+			}
+		}
+		m.sentences = append(m.sentences, words)
+	}
+	m.principals = principalsOf(m.names, m.sentences)
+	return m
+}
+
+// principalShare is the share of the articles' sentences a name must be
+// in to be a principal.
+const principalShare = 0.1
+
+// principalsOf returns the names that at least principalShare of the
+// sentences mention: the two leaders and their countries, whom a sentence
+// as often calls "the two men" or "the North Korean leader".
+func principalsOf(names map[string]bool, sentences [][]string) map[string]bool {
+	count := map[string]int{}
+	for _, s := range sentences {
+		seen := map[string]bool{}
+		for _, w := range s {
+			if names[w] && !seen[w] {
+				seen[w] = true
+				count[w]++
+			}
+		}
+	}
+	out := map[string]bool{}
+	for w, n := range count {
+		if float64(n) >= principalShare*float64(len(sentences)) {
+			out[w] = true
+		}
+	}
+	return out
 }
 
 // namesOf returns the words the texts write capitalised inside a sentence,
@@ -92,7 +135,7 @@ var FeatureNames = []string{
 	"absent_near",     // rare words and numbers of the question that the best sentences' passages lack
 	"focus_exact",     // the question's weighted words the best few sentences hold as such (same stem), no meaning bridge
 	"missing",         // specific terms of the question the articles hold in no form (see MissingTerms)
-	"premise",         // 0 when the question takes for granted an event whose verb the retrieved passages never use (see PremiseVerb)
+	"premise",         // 0 when the question takes for granted an event whose verb the retrieved passages never use (see PremiseVerb), or states a claim no sentence of the articles holds (see Claims)
 	"heard",           // 0 when the question asks what someone said and the retrieved passages never give their words
 	"advice",          // 1 when the question asks how the asker can do something or what they should do (Analysis.Advice)
 }

@@ -38,7 +38,9 @@ func (m *Logistic) Prob(x []float64) float64 {
 // form — the rule the threshold judge has always kept. So is a question
 // that names a specific term the articles hold in no form (qa.MissingTerms:
 // "the Hanoi summit", "2024"), and one that takes for granted an event
-// whose verb the passages never use ("why did putin cry", PremiseVerb).
+// whose verb the passages never use ("why did putin cry", PremiseVerb) or
+// states a claim no sentence of the articles holds ("since kim flew in on
+// his jet…", Claims).
 func (m *Logistic) Answers(x []float64) bool {
 	if i := slices.Index(m.Features, "evidence"); i >= 0 && x[i] <= 0 {
 		return false
