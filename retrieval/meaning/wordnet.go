@@ -193,6 +193,28 @@ func (r *Relations) ProperName(word string) bool {
 	return len(bases) > 0
 }
 
+// Ordinary reports whether WordNet knows word as an ordinary word in some
+// sense of a base form of it: one it writes in lower case, with a
+// relation to another word of the table ("anywhere", "whip", "boom";
+// "china", which is also porcelain). It is false for a word WordNet knows
+// only as a name (ProperName), and for one it lacks or relates to no word
+// of the table ("biden", "wonsan").
+func (r *Relations) Ordinary(word string) bool {
+	id, ok := r.t.ID(word)
+	if !ok {
+		return false
+	}
+	var buf [8]int
+	for _, b := range r.baseForms(id, buf[:0]) {
+		// The table stores a base form only when it differs from the word,
+		// so a word with no relation of its own is no lemma WordNet has.
+		if lo, hi := r.u32(r.relOff+4*b), r.u32(r.relOff+4*b+4); lo < hi && !r.has(b, relProper, b) {
+			return true
+		}
+	}
+	return false
+}
+
 // BaseForm returns the one WordNet base form that word is an inflection of,
 // when word is not a base form itself: "meet" for "met", "take" for
 // "took", "missile" for "missiles". ok is false for a word that is a base

@@ -133,6 +133,20 @@ func TestProperName(t *testing.T) {
 	}
 }
 
+func TestOrdinary(t *testing.T) {
+	r := DefaultRelations()
+	for w, want := range map[string]bool{
+		"anywhere": true, "whip": true, "limousines": true, "china": true, // porcelain too
+		"australia": false, "tolstoy": false, // only names
+		"biden": false, // not in WordNet 3.0
+		"zzzq":  false, // not in the table
+	} {
+		if got := r.Ordinary(w); got != want {
+			t.Errorf("Ordinary(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
 func TestBaseForm(t *testing.T) {
 	r := DefaultRelations()
 	for w, want := range map[string]string{

@@ -468,6 +468,18 @@ func (m *Meaning) compoundOfTheirs(w string) bool {
 	return true
 }
 
+// ordinaryName reports whether name, a word the articles capitalise, is
+// an ordinary English word too (within commonName): "far" of "Far East",
+// "democratic" of "Democratic People's Republic", "world" of "World
+// Institute". A word WordNet knows as an ordinary word that sits nearest
+// such a name ("anywhere" nearest "far", "whip" nearest "democratic") is
+// no name of the articles' kind; one it does not know ("biden" nearest
+// "president") may well be.
+func (m *Meaning) ordinaryName(name string) bool {
+	r, ok := m.table.Rank(name)
+	return ok && r < commonName
+}
+
 // MissingTerms returns the specific terms of a question that the articles
 // hold in no form: numbers they never state, and names of the kind they
 // mention that they never mention: a word they lack (nor a misspelling or
@@ -507,7 +519,7 @@ func (m *Meaning) MissingTerms(question string) []string {
 			if m.droppedG(w) {
 				continue // "runnin"
 			}
-			if c >= 0.8 || !m.names[near] {
+			if c >= 0.8 || !m.names[near] || m.ordinaryName(near) && m.rel.Ordinary(w) {
 				continue // a spelling of one of their words, or no name at all
 			}
 		}
