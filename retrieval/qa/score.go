@@ -185,7 +185,10 @@ var kindEvidence = map[retrieval.Kind]*regexp.Regexp{
 	retrieval.KindSpeed:  regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(km/h|mph|kph|knots|mach|kilomet(er|re)s\s+(an|per)\s+hour|miles\s+(an|per)\s+hour)\b`),
 	retrieval.KindWeight: regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(tonnes?|tons?|kg|kilograms?|pounds|lbs?)\b`),
 	retrieval.KindMoney:  regexp.MustCompile(`(?i)[$€£¥₽]\s?\d|\b\d[\d,.]*\s*(bn|m|billion|million|trillion|thousand)?\s*(dollars?|euros?|roubles?|rubles?|yuan|won|pounds|usd)\b`),
-	retrieval.KindAge:    regexp.MustCompile(`(?i)\b\d+-year-old\b|\b\d+\s+years?\s+old\b|\baged\s+\d+|\bborn\s+(in|on)\b`),
+	// An age: of a person ("aged 39", "born in"), or of a thing since it
+	// began ("75 years since the establishment of North Korea in 1948",
+	// "built in 2012").
+	retrieval.KindAge:    regexp.MustCompile(`(?i)\b\d+-year-old\b|\b\d+\s+years?\s+(old|since|after|ago)\b|\baged\s+\d+|\bborn\s+(in|on)\b|\b(founded|established|establishment|built|opened|created|inaugurated)\b[^.]{0,40}?\b(1[89]|20)\d\d\b`),
 	retrieval.KindHeight: regexp.MustCompile(`(?i)\b\d[\d,.]*\s*(m|metres?|meters?|feet|ft|foot)\b(\s+(tall|high))?|\b\d[\d,.]*-(metre|meter|foot)\b`),
 	retrieval.KindDay:    regexp.MustCompile(`\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\b\d{1,2}(st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b|(?i)\b(yesterday|today|tomorrow)\b`),
 	retrieval.KindYear:   regexp.MustCompile(`\b(1[89]|20)\d\d\b`),
