@@ -259,7 +259,11 @@ const specific = 0.8
 // absent counts the specific words of a question that the articles lack: a
 // number not in them, or a word with no article word near it in meaning or
 // spelling. "who won the world cup" names "cup"; "what did kim say at the
-// 2019 summit" names "2019".
+// 2019 summit" names "2019". A misspelling of one of their words ("frist",
+// "kims" and "chinas" typed without their apostrophe) or an "-ing" typed
+// without its g is theirs: counted, it made a chat question look as far
+// from the articles as a question on another subject, and the feature
+// told neither apart.
 func (m *Meaning) absent(words []string) float64 {
 	n := 0.0
 	for _, w := range words {
@@ -272,7 +276,7 @@ func (m *Meaning) absent(words []string) float64 {
 		if m.table.SIFWeight(w, meaning.DefaultA) < specific {
 			continue
 		}
-		if _, c := m.vocab.Nearest(w); c < 0.45 {
+		if _, c := m.vocab.Nearest(w); c < 0.45 && !m.spelledLikeTheirs(w) && !m.droppedG(w) {
 			n++
 		}
 	}

@@ -86,8 +86,8 @@ func (f Fitted) Judge(_ context.Context, a Analysis, best []Candidate) (Verdict,
 	facts.Advice = a.Advice
 	for _, c := range best {
 		facts.Read = append(facts.Read, c.Text)
-		if c.Features != nil && c.Features[6] > 0 {
-			facts.Unheard = false // the speaker's words (RankFeatureNames' "speaker")
+		if c.Features != nil && c.Features[6] > 0 || facts.Unheard && reports(a.Speaker, c.Text) {
+			facts.Unheard = false // the speaker's words (RankFeatureNames' "speaker"), or what they said reported
 		}
 	}
 	facts.Lead = facts.Top[0]

@@ -33,13 +33,14 @@ var subjectWords = map[string]bool{
 // PremiseVerb returns the verb of the event a question takes for granted
 // ("cry" for "why did putin cry when kim arrived"), or "" when it takes
 // none: the first word after the wh-word and its auxiliary that is not part
-// of the subject (a name of the articles, a pronoun, a determiner).
+// of the subject (a name of the articles, a pronoun, a determiner, or the
+// word a name's possessive owns: "train" of "where did kims train cross").
 func (m *Meaning) PremiseVerb(question string) string {
 	mm := premiseRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(question)))
 	if mm == nil {
 		return ""
 	}
-	for _, w := range m.table.Tokens(mm[1]) {
+	for _, w := range m.table.Tokens(m.dropOwned(mm[1])) {
 		base := strings.TrimSuffix(w, "s") // "kims train": a possessive without its apostrophe
 		if subjectWords[w] || m.names[w] || m.names[base] || isFigure(w) {
 			continue
@@ -47,6 +48,27 @@ func (m *Meaning) PremiseVerb(question string) string {
 		return w
 	}
 	return ""
+}
+
+// dropOwned returns clause without the word after each possessive of one
+// of the articles' names ("kim's car", "kims train"): what the name owns
+// is part of the subject, not the event.
+func (m *Meaning) dropOwned(clause string) string {
+	words := strings.Fields(clause)
+	var out []string
+	for i := 0; i < len(words); i++ {
+		out = append(out, words[i])
+		w := strings.ReplaceAll(words[i], "’", "'")
+		base, ok := strings.CutSuffix(w, "'s")
+		if !ok {
+			base, ok = strings.CutSuffix(w, "s")
+			ok = ok && !m.names[w]
+		}
+		if ok && m.names[base] {
+			i++ // the word it owns
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // premiseHeld is 0 when a claim the question states is not the articles'

@@ -13,7 +13,8 @@ func TestPremiseVerb(t *testing.T) {
 		"why did putin cry when kim arrived":                    "cry",
 		"Why did Putin and Kim meet at a cosmodrome?":           "meet",
 		"so why did the two leaders even pick vostochny":        "pick",
-		"where did kims train cross into russia":                "train", // a limit: the subject noun after a possessive, not the verb "cross"
+		"where did kims train cross into russia":                "cross", // "train" is what kim's is
+		"how did kim's car even get there":                      "get",
 		"how did kim get there":                                 "get",
 		"what did putin say":                                    "", // no event taken for granted
 		"did kim fly there":                                     "",

@@ -134,8 +134,11 @@ func questionSubject(text string) string {
 	return name
 }
 
-// speechVerb matches the verbs that attribute words to a speaker.
-var speechVerb = regexp.MustCompile(`\b(?:said|says|say|told|tells|added|adds|warned|warns|replied|stressed|noted|praised|toasted|announced|claimed|insisted|quoted|saying|thanked|congratulated|vowed|pledged|promised|urged|hinted|declared|explained|assured)\b`)
+// speechVerbs are the verbs that attribute words to a speaker.
+const speechVerbs = `said|says|say|told|tells|added|adds|warned|warns|replied|stressed|noted|praised|toasted|announced|claimed|insisted|quoted|saying|thanked|congratulated|vowed|pledged|promised|urged|hinted|declared|explained|assured`
+
+// speechVerb matches speechVerbs.
+var speechVerb = regexp.MustCompile(`\b(?:` + speechVerbs + `)\b`)
 
 // accordingTo matches an attribution after the fact: "…, according to
 // Kremlin spokesman Dmitry Peskov".
@@ -413,6 +416,44 @@ func carried(ix *search.Index, i int) (string, int) {
 		}
 	}
 	return "", -1
+}
+
+// reportVerb finds a verb that reports what someone said or holds, in
+// their words or not: speechVerbs, and "denied", "mooted", "suggested".
+var reportVerb = regexp.MustCompile(`(?i)\b(?:` + speechVerbs + `|denied|denies|deny|mooted|suggested|admitted|according)\b`)
+
+// reportReach is how many words either side of a reporting verb may name
+// whom it reports.
+const reportReach = 9
+
+// reports reports whether sentence reports what speaker (Analysis.Speaker)
+// said, in their words or not: every word of the speaker's name, by stem,
+// stands within reportReach of a reporting verb. Speakers and spokenBy
+// find a named person's words; the words of a body ("Russia's foreign
+// ministry said the talks are important", "Japan's coast guard said")
+// are reported in a sentence they miss. China's foreign ministry, whose
+// words no article reports, is no speaker in "Russia's foreign ministry
+// said".
+func reports(speaker, sentence string) bool {
+	var name []string
+	for _, w := range wordRE.FindAllString(strings.ToLower(speaker), -1) {
+		if len(w) > 1 && w != "the" && w != "and" {
+			name = append(name, w)
+		}
+	}
+	if len(name) == 0 {
+		return false
+	}
+	for _, m := range reportVerb.FindAllStringIndex(sentence, -1) {
+		before := wordRE.FindAllString(strings.ToLower(sentence[:m[0]]), -1)
+		near := slices.Concat(before[max(0, len(before)-reportReach):], wordRE.FindAllString(strings.ToLower(sentence[m[1]:]), reportReach))
+		if !slices.ContainsFunc(name, func(w string) bool {
+			return !slices.ContainsFunc(near, func(n string) bool { return n == w || sameStem(n, w) })
+		}) {
+			return true
+		}
+	}
+	return false
 }
 
 // isPronoun reports whether a speaker Speakers returned is a pronoun.

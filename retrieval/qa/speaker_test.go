@@ -119,3 +119,26 @@ func TestNameMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestReports(t *testing.T) {
+	tests := []struct {
+		speaker, sentence string
+		want              bool
+	}{
+		// A body's words reported, before or after the verb.
+		{"brazils trade ministry", "Brazil's trade ministry said the deal was fair.", true},
+		{"the harbour office", "Ships should keep clear, warned the harbour office on Monday.", true},
+		// The speaker's name some words from the verb, past a clause.
+		{"okafor", "Okafor, who has chaired the panel since May, denied any link.", true},
+		// Every word of the name must be there: another country's ministry
+		// said it, or the speaker is only named.
+		{"chiles trade ministry", "Brazil's trade ministry said the deal was fair.", false},
+		{"okafor", "Mr Okafor, the chair, also attended the dinner.", false},
+		{"", "Brazil's trade ministry said the deal was fair.", false},
+	}
+	for _, tt := range tests {
+		if got := reports(tt.speaker, tt.sentence); got != tt.want {
+			t.Errorf("reports(%q, %q) = %v, want %v", tt.speaker, tt.sentence, got, tt.want)
+		}
+	}
+}
