@@ -6,4 +6,5 @@ var (
 	SpokenBy    = spokenBy
 	Attribution = attribution
 	ClaimsHeld  = (*Meaning).claimsHeld
+	KindNear    = kindNear
 )

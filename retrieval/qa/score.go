@@ -230,6 +230,39 @@ func hasKindEvidence(ix *search.Index, k retrieval.Kind, sentence string) bool {
 	return ok && re.MatchString(sentence)
 }
 
+// kindReach is how many words either side of the evidence of a kind
+// (kindEvidence) kindNear reads as what it is said of.
+const kindReach = 4
+
+// kindNear returns the terms of sentence within kindReach words of its
+// evidence of kind k: of "Kim's translator thanked Putin for the warm
+// welcome", for a person, those about "translator". A sentence that
+// answers holds its fact beside what the question asks about; one that
+// only restates the question may hold a fact of that kind anywhere.
+func kindNear(ix *search.Index, k retrieval.Kind, sentence string) map[string]bool {
+	var spans [][]int
+	if k == retrieval.KindPerson {
+		for _, m := range nameRE.FindAllStringIndex(sentence, -1) {
+			if hasKindEvidence(ix, k, sentence[m[0]:m[1]]) {
+				spans = append(spans, m)
+			}
+		}
+	}
+	if re, ok := kindEvidence[k]; ok {
+		spans = append(spans, re.FindAllStringIndex(sentence, -1)...)
+	}
+	terms := map[string]bool{}
+	for _, m := range spans {
+		before := wordRE.FindAllString(sentence[:m[0]], -1)
+		before = before[max(0, len(before)-kindReach):]
+		after := wordRE.FindAllString(sentence[m[1]:], kindReach)
+		for _, t := range ix.Analyze(strings.Join(before, " ") + " " + sentence[m[0]:m[1]] + " " + strings.Join(after, " ")) {
+			terms[t] = true
+		}
+	}
+	return terms
+}
+
 // countReach is how many words after a number may name what it counts:
 // "two short-range ballistic missiles".
 const countReach = 4
