@@ -260,7 +260,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	})
 	cancel()
 	if err != nil {
+		// The gateway is open, so questions may have come in and been
+		// acknowledged while the commands were being registered: they are
+		// answered, within the grace period, before the session closes.
 		b.stop()
+		b.drain()
 		b.closeSession(s)
 		if ctx.Err() != nil {
 			return nil // asked to stop while registering

@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,48 @@ func TestShutdownLeavesNobodyThinking(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestStopWhileRegisteringDeliversAnswer stops the bot (SIGTERM) while its
+// commands are still being registered, with a question already
+// acknowledged: the gateway is open, so interactions arrive before
+// registration ends. The answer is delivered before Run returns, as it is
+// once the bot is ready. (summitbot serve's TestServeProcess lost such an
+// answer under load.)
+func TestStopWhileRegisteringDeliversAnswer(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	fake.SetLatency("PUT applications/*/commands", 2*time.Second)
+	logs := &logBuffer{t: t}
+	b, err := bot.New(bot.Config{Token: testToken, APIURL: fake.APIURL(), AllowDMs: true,
+		QuestionsPerMinute: 6000, Burst: 1000, ShutdownGrace: 10 * time.Second},
+		sharedEngine(t), slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	wait := waitCtx(t, 30*time.Second)
+	if err := fake.WaitConnected(wait, 1); err != nil {
+		t.Fatal(err)
+	}
+	i := discordtest.SlashCommand("ask", map[string]any{"question": "Where did Putin and Kim meet?"})
+	fake.SendInteraction(i)
+	if _, err := fake.WaitFor(wait, discordtest.Match("POST interactions/"+i.ID+"/*/callback")); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	delivered := false
+	for _, c := range fake.Calls() {
+		delivered = delivered || c.Method == "PATCH" && strings.Contains(c.Path, i.Token) && c.Status == 200
+	}
+	if !delivered {
+		t.Error("the question acknowledged while registering was not answered before Run returned")
 	}
 }
