@@ -445,9 +445,10 @@ func (m *Meaning) droppedG(w string) bool {
 	return ok
 }
 
-// prefixOfTheirs reports whether w begins one of the articles' words of
-// at least five letters more ("kazakh" of "kazakhstan"), or one of theirs
-// begins w: a name and the word for its people or language.
+// prefixOfTheirs reports whether w (of five letters or more) begins one of
+// the articles' words of five letters or more ("kazakh" of "kazakhstan"),
+// or one of those begins w: a name and the word for its people or
+// language.
 func (m *Meaning) prefixOfTheirs(w string) bool {
 	if len(w) < 5 {
 		return false
